@@ -1,0 +1,6 @@
+export * from './span-kind.js'
+export * from './span-event.js'
+export * from './evaluation.js'
+export * from './apm.js'
+export * from './endpoints.js'
+export * from './ids.js'

@@ -1,0 +1,211 @@
+import type { Exporter } from './export/exporter.js'
+import { isLogLevel, type LogLevel, type Logger } from './internal/diagnostics.js'
+import type { SpanRecord } from './span/span-record.js'
+
+/** Where LLMObs data goes (protocol §4, "Export modes"). The `apm-*` modes arrive in a later release. */
+export type ExportMode = 'auto' | 'agent-proxy' | 'agentless' | 'apm-agent' | 'apm-agentless'
+
+const EXPORT_MODES: readonly ExportMode[] = ['auto', 'agent-proxy', 'agentless', 'apm-agent', 'apm-agentless']
+
+/**
+ * Sees each finished span before export. Return the record (changed or not) to keep it, `null` to drop
+ * it. Throwing keeps the original record and reports a diagnostic.
+ */
+export type SpanProcessor = (record: SpanRecord) => SpanRecord | null | undefined
+
+export interface LLMObsOptions {
+  /** The LLM application's name (`DD_LLMOBS_ML_APP`). */
+  mlApp?: string
+  service?: string
+  env?: string
+  version?: string
+  /** Datadog Agent base URL (`DD_TRACE_AGENT_URL`, or `DD_AGENT_HOST` + `DD_TRACE_AGENT_PORT`). */
+  agentUrl?: string
+  /** Datadog site for agentless export, e.g. `datadoghq.eu` (`DD_SITE`). */
+  site?: string
+  apiKey?: string
+  /** Overrides the agentless base URL (both spans and evaluations are sent below it). */
+  intakeUrl?: string
+  mode?: ExportMode
+  /** LLMObs sampling rate in [0, 1], decided once per LLMObs trace (`DD_LLMOBS_SAMPLE_RATE`). */
+  sampleRate?: number
+  flushIntervalMs?: number
+  /** Tags added to every span (`DD_TAGS`, `key:value` pairs separated by commas or spaces). */
+  tags?: Record<string, string>
+  /** Throw `LLMObsError` on API misuse instead of logging (for tests and development). */
+  strict?: boolean
+  logger?: Logger
+  /** `LLMOBS_LOG_LEVEL`; default `warn`. */
+  logLevel?: LogLevel
+  processor?: SpanProcessor
+  /** Bounded buffers: at most this many queued items per stream (default 100,000). */
+  maxQueueItems?: number
+  /** ... and at most this many queued bytes per stream (default 64 MiB). */
+  maxQueueBytes?: number
+  /** One HTTP request's timeout (default 5 s). */
+  requestTimeoutMs?: number
+  /** Replace the Datadog exporter (e.g. the in-memory one from `@llmobs/sdk/testing`). */
+  exporter?: Exporter
+}
+
+export interface ResolvedConfig {
+  readonly mlApp: string
+  readonly service: string | undefined
+  readonly env: string | undefined
+  readonly version: string | undefined
+  readonly agentUrl: string
+  readonly site: string
+  readonly apiKey: string | undefined
+  readonly intakeUrl: string | undefined
+  readonly mode: ExportMode
+  readonly sampleRate: number
+  readonly flushIntervalMs: number
+  readonly tags: Readonly<Record<string, string>>
+  readonly strict: boolean
+  readonly logger: Logger | undefined
+  readonly logLevel: LogLevel
+  readonly processor: SpanProcessor | undefined
+  readonly maxQueueItems: number
+  readonly maxQueueBytes: number
+  readonly requestTimeoutMs: number
+  readonly exporter: Exporter | undefined
+}
+
+export type Environment = Readonly<Record<string, string | undefined>>
+
+/**
+ * Options first, then the environment, then defaults. The only reader of `process.env` is the caller
+ * that passes it in. Bad values are clamped or ignored, each with a warning in `warnings`.
+ */
+export function resolveConfig(
+  options: LLMObsOptions = {},
+  env: Environment = {},
+): { config: ResolvedConfig; warnings: string[] } {
+  const warnings: string[] = []
+  const str = (value: string | undefined): string | undefined =>
+    value !== undefined && value.trim() !== '' ? value.trim() : undefined
+
+  const service = options.service ?? str(env.DD_SERVICE)
+  const mlApp = options.mlApp ?? str(env.DD_LLMOBS_ML_APP) ?? service ?? 'unnamed-ml-app'
+
+  const config: ResolvedConfig = {
+    mlApp,
+    service,
+    env: options.env ?? str(env.DD_ENV),
+    version: options.version ?? str(env.DD_VERSION),
+    agentUrl: resolveAgentUrl(options, env, warnings),
+    site: options.site ?? str(env.DD_SITE) ?? 'datadoghq.com',
+    apiKey: options.apiKey ?? str(env.DD_API_KEY),
+    intakeUrl: options.intakeUrl ?? str(env.LLMOBS_INTAKE_URL),
+    mode: resolveMode(options, env, warnings),
+    sampleRate: clampNumber(
+      'sampleRate',
+      options.sampleRate ?? num(env.DD_LLMOBS_SAMPLE_RATE),
+      1,
+      0,
+      1,
+      warnings,
+    ),
+    flushIntervalMs: clampNumber(
+      'flushIntervalMs',
+      options.flushIntervalMs ?? num(env.LLMOBS_FLUSH_INTERVAL_MS),
+      1000,
+      10,
+      60_000,
+      warnings,
+    ),
+    tags: Object.freeze({ ...parseTags(env.DD_TAGS), ...options.tags }),
+    strict: options.strict ?? env.LLMOBS_STRICT === 'true',
+    logger: options.logger,
+    logLevel: resolveLogLevel(options.logLevel ?? str(env.LLMOBS_LOG_LEVEL), warnings),
+    processor: options.processor,
+    maxQueueItems: clampNumber('maxQueueItems', options.maxQueueItems, 100_000, 1, 10_000_000, warnings),
+    maxQueueBytes: clampNumber(
+      'maxQueueBytes',
+      options.maxQueueBytes,
+      64 * 1024 * 1024,
+      1024,
+      2 ** 31,
+      warnings,
+    ),
+    requestTimeoutMs: clampNumber('requestTimeoutMs', options.requestTimeoutMs, 5000, 100, 120_000, warnings),
+    exporter: options.exporter,
+  }
+  return { config: Object.freeze(config), warnings }
+}
+
+function resolveAgentUrl(options: LLMObsOptions, env: Environment, warnings: string[]): string {
+  const explicit = options.agentUrl ?? env.DD_TRACE_AGENT_URL
+  if (explicit !== undefined && explicit !== '') {
+    try {
+      return new URL(explicit).toString().replace(/\/$/, '')
+    } catch {
+      warnings.push(
+        `agentUrl "${explicit}" is not a valid URL; using http://127.0.0.1:8126. Pass e.g. "http://localhost:8126".`,
+      )
+    }
+  }
+  const host = env.DD_AGENT_HOST ?? '127.0.0.1'
+  const port = env.DD_TRACE_AGENT_PORT ?? '8126'
+  const hostPart = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host
+  return `http://${hostPart}:${port}`
+}
+
+function resolveMode(options: LLMObsOptions, env: Environment, warnings: string[]): ExportMode {
+  const requested = options.mode ?? env.LLMOBS_EXPORT_MODE
+  if (requested !== undefined && requested !== '') {
+    if ((EXPORT_MODES as readonly string[]).includes(requested)) return requested as ExportMode
+    warnings.push(`mode "${requested}" is not one of ${EXPORT_MODES.join(', ')}; using "auto".`)
+    return 'auto'
+  }
+  const agentless = env.DD_LLMOBS_AGENTLESS_ENABLED?.toLowerCase()
+  if (agentless === 'true' || agentless === '1') return 'agentless'
+  if (agentless === 'false' || agentless === '0') return 'agent-proxy'
+  return 'auto'
+}
+
+function resolveLogLevel(value: string | undefined, warnings: string[]): LogLevel {
+  if (value === undefined) return 'warn'
+  const lower = value.toLowerCase()
+  if (isLogLevel(lower)) return lower
+  warnings.push(`logLevel "${value}" is not one of debug, info, warn, error, silent; using "warn".`)
+  return 'warn'
+}
+
+function num(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined
+  return Number(value)
+}
+
+function clampNumber(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+  warnings: string[],
+): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || Number.isNaN(value)) {
+    warnings.push(`${name} must be a number; using ${fallback}.`)
+    return fallback
+  }
+  if (value < min || value > max) {
+    const clamped = Math.min(max, Math.max(min, value))
+    warnings.push(`${name} ${value} is outside [${min}, ${max}]; using ${clamped}.`)
+    return clamped
+  }
+  return value
+}
+
+/** `DD_TAGS`: `k:v` pairs separated by commas and/or spaces; a pair without `:` is ignored. */
+export function parseTags(text: string | undefined): Record<string, string> {
+  const tags: Record<string, string> = {}
+  if (text === undefined) return tags
+  for (const pair of text.split(/[,\s]+/)) {
+    const at = pair.indexOf(':')
+    if (at <= 0) continue
+    tags[pair.slice(0, at)] = pair.slice(at + 1)
+  }
+  return tags
+}
