@@ -1,0 +1,46 @@
+// Adapters: each sets up one tracer against the sink at `port` and returns
+// { sdk, flush() } where `sdk` has trace/annotate with the shared llmobs-style signature.
+import { createRequire } from 'node:module'
+
+const require = createRequire(import.meta.url)
+
+export const TRACERS = {
+  /** llmobs, exporting LLMObs span events through the agent's EVP proxy. */
+  async 'llmobs agent-proxy'(port) {
+    const { createLLMObs } = await import('@llmobs/sdk')
+    const sdk = createLLMObs({
+      mlApp: 'bench',
+      service: 'bench',
+      agentUrl: `http://127.0.0.1:${port}`,
+      mode: 'agent-proxy',
+      logLevel: 'error',
+    })
+    return { sdk, flush: () => sdk.flush({ timeoutMs: 60_000 }) }
+  },
+
+  /** The `dd-trace` package's LLM Observability SDK (it also sends the APM traces it always makes). */
+  async 'dd-trace'(port) {
+    process.env.DD_TRACE_TELEMETRY_ENABLED = 'false'
+    process.env.DD_INSTRUMENTATION_TELEMETRY_ENABLED = 'false'
+    process.env.DD_REMOTE_CONFIGURATION_ENABLED = 'false'
+    process.env.DD_TRACE_STARTUP_LOGS = 'false'
+    const tracer = require('dd-trace').init({
+      hostname: '127.0.0.1',
+      port,
+      service: 'bench',
+      plugins: false,
+      llmobs: { mlApp: 'bench', agentlessEnabled: false },
+    })
+    return {
+      sdk: tracer.llmobs,
+      // dd-trace keeps at most 1,000 LLMObs events between two flushes and drops the rest. In the
+      // steady phase the harness calls tick() every 200 spans so dd-trace delivers everything and its
+      // CPU figure covers the same work as ours (this favours dd-trace: more, smaller requests).
+      tick: () => tracer.llmobs.flush(),
+      flush: async () => {
+        tracer.llmobs.flush()
+        await new Promise((resolve) => tracer._tracer._exporter.flush(resolve))
+      },
+    }
+  },
+}
