@@ -1,0 +1,279 @@
+import { LIMITS, type EvaluationMetric, type SpanEvent } from '@llmobs/protocol'
+import type { ResolvedConfig } from '../config.js'
+import type { Diagnostics } from '../internal/diagnostics.js'
+import type { SpanRecord } from '../span/span-record.js'
+import { HttpTransport } from '../transport/http-transport.js'
+import { redact } from '../transport/redact.js'
+import type { RetryPolicy } from '../transport/retry-policy.js'
+import { sendWithRetry } from '../transport/send-with-retry.js'
+import type { Transport } from '../transport/transport.js'
+import { createTransportStats, type TransportStats } from '../transport/transport-stats.js'
+import { fitSpanEvent } from './event-trimmer.js'
+import { EventWriter } from './event-writer.js'
+import { registerExitFlush, unregisterExitFlush } from './exit-flush.js'
+import type { Exporter, FlushOptions, FlushResult, StreamCounts } from './exporter.js'
+import { EVALUATIONS_FORMAT, maxItemBytes, spanEventsFormat, type RequestFormat } from './request-format.js'
+import { RouteResolver } from './route-resolver.js'
+import { SDK_VERSION } from '../internal/version.js'
+
+type Stream = 'spans' | 'evaluations'
+
+export interface EventExporterOptions {
+  readonly config: ResolvedConfig
+  readonly diagnostics: Diagnostics
+  /** Span record → wire event (the SDK's pure encoder). */
+  readonly encodeSpan: (record: SpanRecord) => SpanEvent
+  /** Default: keep-alive HTTP(S); it is destroyed at shutdown either way. */
+  readonly transport?: Transport
+  readonly retryPolicy?: RetryPolicy
+  /** Requests in flight per stream. Default 2. */
+  readonly concurrency?: number
+  readonly tracerVersion?: string
+  /** Flush at process `beforeExit`. Default true. */
+  readonly flushOnExit?: boolean
+  /** Re-probe interval of `auto` mode after a miss (grows up to 5 min). Default 5 s. */
+  readonly reprobeMs?: number
+}
+
+export interface ExporterStats {
+  /** The concrete route in use, once known. */
+  readonly mode: 'agent-proxy' | 'agentless' | 'unresolved' | 'unavailable'
+  readonly spans: StreamCounts & { readonly queued: number }
+  readonly evaluations: StreamCounts & { readonly queued: number }
+  readonly transport: Readonly<TransportStats>
+}
+
+/** Used by `shutdown()` when no timeout is given: enough for one request's retries to play out. */
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 15_000
+
+/**
+ * The LLM Observability exporter over HTTP: two bounded streams (span events, evaluation metrics),
+ * each serialised once on arrival, batched into requests of at most 5 MiB, sent with retries to the
+ * agent's EVP proxy or the agentless intake. Nothing here throws into the caller.
+ *
+ * @example
+ * const exporter = new EventExporter({ config, diagnostics, encodeSpan: (r) => encodeSpanEvent(r, config) })
+ * exporter.exportSpan(record)
+ * const { spans } = await exporter.flush({ timeoutMs: 5000 })
+ */
+export class EventExporter implements Exporter {
+  readonly #config: ResolvedConfig
+  readonly #diagnostics: Diagnostics
+  readonly #encodeSpan: (record: SpanRecord) => SpanEvent
+  readonly #transport: Transport
+  readonly #retryPolicy: RetryPolicy | undefined
+  readonly #routes: RouteResolver
+  readonly #spans: EventWriter
+  readonly #evaluations: EventWriter
+  readonly #maxSpanBytes: number
+  readonly #maxEvaluationBytes: number
+  readonly #stats = createTransportStats()
+  readonly #abort = new AbortController()
+  #shutdown: Promise<FlushResult> | undefined
+
+  constructor(options: EventExporterOptions) {
+    const { config } = options
+    this.#config = config
+    this.#diagnostics = options.diagnostics
+    this.#encodeSpan = options.encodeSpan
+    this.#transport = options.transport ?? new HttpTransport()
+    this.#retryPolicy = options.retryPolicy
+    this.#routes = new RouteResolver({
+      mode: config.mode,
+      agentUrl: config.agentUrl,
+      site: config.site,
+      apiKey: config.apiKey,
+      intakeUrl: config.intakeUrl,
+      transport: this.#transport,
+      probeTimeoutMs: Math.min(config.requestTimeoutMs, 2_000),
+      ...(options.reprobeMs !== undefined ? { reprobeMs: options.reprobeMs } : {}),
+      report: (key, message) => this.#report(key, message),
+    })
+    const spanFormat = spanEventsFormat(options.tracerVersion ?? SDK_VERSION)
+    // An event must fit a request on its own, envelope included.
+    this.#maxSpanBytes = Math.min(LIMITS.eventBytes, maxItemBytes(spanFormat, LIMITS.requestBytes))
+    this.#maxEvaluationBytes = maxItemBytes(EVALUATIONS_FORMAT, LIMITS.requestBytes)
+    const concurrency = options.concurrency ?? 2
+    this.#spans = this.#writer('spans', spanFormat, concurrency)
+    this.#evaluations = this.#writer('evaluations', EVALUATIONS_FORMAT, concurrency)
+    if (options.flushOnExit ?? true) registerExitFlush(this)
+  }
+
+  /** Whether anything is queued or in flight. */
+  get busy(): boolean {
+    return this.#spans.busy || this.#evaluations.busy
+  }
+
+  exportSpan(record: SpanRecord): void {
+    try {
+      let event: SpanEvent
+      try {
+        event = this.#encodeSpan(record)
+      } catch (err) {
+        this.#spans.countDropped()
+        this.#report('encode-span', `a span could not be encoded and was dropped: ${describe(err)}`)
+        return
+      }
+      let json = this.#serialise(event, 'spans')
+      if (json === undefined) return
+      let bytes = Buffer.byteLength(json)
+      if (bytes > this.#maxSpanBytes) {
+        const fitted = fitSpanEvent(json, bytes, this.#maxSpanBytes)
+        if (fitted === undefined) {
+          this.#spans.countDropped()
+          this.#report(
+            'oversize-span',
+            `span "${record.name}" is over the 5 MiB event limit even with its input and output dropped; it was dropped`,
+          )
+          return
+        }
+        this.#report(
+          'trimmed-span',
+          `span "${record.name}" was over the 5 MiB event limit; trimmed (${fitted.added.join(', ')})`,
+        )
+        json = fitted.json
+        bytes = fitted.bytes
+      }
+      this.#spans.enqueue(json, bytes)
+    } catch (err) {
+      this.#spans.countDropped()
+      this.#report('export-span', `a span could not be exported and was dropped: ${describe(err)}`)
+    }
+  }
+
+  exportEvaluation(metric: EvaluationMetric): void {
+    try {
+      const json = this.#serialise(metric, 'evaluations')
+      if (json === undefined) return
+      const bytes = Buffer.byteLength(json)
+      if (bytes > this.#maxEvaluationBytes) {
+        this.#evaluations.countDropped()
+        this.#report(
+          'oversize-evaluation',
+          `evaluation "${metric.label}" is over the 5 MiB request limit; it was dropped`,
+        )
+        return
+      }
+      this.#evaluations.enqueue(json, bytes)
+    } catch (err) {
+      this.#evaluations.countDropped()
+      this.#report(
+        'export-evaluation',
+        `an evaluation could not be exported and was dropped: ${describe(err)}`,
+      )
+    }
+  }
+
+  async flush(options: FlushOptions = {}): Promise<FlushResult> {
+    await Promise.all([this.#spans.flush(options.timeoutMs), this.#evaluations.flush(options.timeoutMs)])
+    return this.#result()
+  }
+
+  shutdown(options: FlushOptions = {}): Promise<FlushResult> {
+    this.#shutdown ??= this.#close(options.timeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS)
+    return this.#shutdown
+  }
+
+  stats(): ExporterStats {
+    const route = this.#routes.current
+    return {
+      mode: route === undefined ? 'unresolved' : route.ok ? route.route.mode : 'unavailable',
+      spans: { ...this.#spans.counts, queued: this.#spans.queued },
+      evaluations: { ...this.#evaluations.counts, queued: this.#evaluations.queued },
+      transport: { ...this.#stats },
+    }
+  }
+
+  async #close(timeoutMs: number): Promise<FlushResult> {
+    unregisterExitFlush(this)
+    await this.flush({ timeoutMs })
+    // Past the deadline: what is still queued fails now, and in-flight retries stop waiting.
+    this.#spans.close()
+    this.#evaluations.close()
+    this.#abort.abort()
+    await this.flush({ timeoutMs: 1_000 })
+    this.#transport.destroy()
+    return this.#result()
+  }
+
+  #writer(stream: Stream, format: RequestFormat, concurrency: number): EventWriter {
+    const c = this.#config
+    return new EventWriter({
+      format,
+      maxQueueItems: c.maxQueueItems,
+      maxQueueBytes: c.maxQueueBytes,
+      requestBytes: LIMITS.requestBytes,
+      flushIntervalMs: c.flushIntervalMs,
+      concurrency,
+      deliver: (body, bodyBytes, count) => this.#deliver(stream, body, bodyBytes, count),
+      onOverflow: () =>
+        this.#report(
+          `queue-full-${stream}`,
+          `the ${stream} queue is full (maxQueueItems ${c.maxQueueItems}, maxQueueBytes ${c.maxQueueBytes}); ` +
+            `new ${stream} are dropped until it drains (see flush() counts)`,
+        ),
+    })
+  }
+
+  async #deliver(stream: Stream, body: string, bodyBytes: number, count: number): Promise<boolean> {
+    const routed = await this.#routes.resolve()
+    if (!routed.ok) return false
+    const { url, headers } = routed.route[stream]
+    const outcome = await sendWithRetry(
+      this.#transport,
+      { method: 'POST', url, headers, body, bodyBytes, timeoutMs: this.#config.requestTimeoutMs },
+      {
+        ...(this.#retryPolicy !== undefined ? { policy: this.#retryPolicy } : {}),
+        signal: this.#abort.signal,
+        onRetry: () => {
+          this.#stats.retries++
+          this.#stats.errors++
+        },
+      },
+    )
+    this.#stats.requests += outcome.attempts
+    this.#stats.bytes += bodyBytes * outcome.attempts
+    if (outcome.status === 'success') return true
+    this.#stats.errors++
+    this.#report(
+      `send-failed-${stream}-${outcome.statusCode ?? 'network'}`,
+      `could not send ${count} ${stream === 'spans' ? 'span events' : 'evaluations'} to ${url.host}${url.pathname}: ` +
+        `${outcome.reason}; they are counted as failed`,
+    )
+    return false
+  }
+
+  #serialise(value: unknown, stream: Stream): string | undefined {
+    let json: string | undefined
+    try {
+      json = JSON.stringify(value)
+    } catch (err) {
+      this.#report(
+        `serialise-${stream}`,
+        `an item of ${stream} could not be serialised and was dropped: ${describe(err)}`,
+      )
+    }
+    if (json === undefined) {
+      ;(stream === 'spans' ? this.#spans : this.#evaluations).countDropped()
+      return undefined
+    }
+    return json
+  }
+
+  #report(key: string, message: string): void {
+    this.#diagnostics.warnOnce(key, redact(message, [this.#config.apiKey]))
+  }
+
+  #result(): FlushResult {
+    return { spans: this.#spans.counts, evaluations: this.#evaluations.counts }
+  }
+}
+
+function describe(err: unknown): string {
+  try {
+    if (err instanceof Error) return `${err.name}: ${err.message}`
+    return String(err)
+  } catch {
+    return 'unprintable error'
+  }
+}

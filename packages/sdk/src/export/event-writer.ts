@@ -1,0 +1,194 @@
+import { type Batch, BatchQueue } from './batch-queue.js'
+import type { StreamCounts } from './exporter.js'
+import type { RequestFormat } from './request-format.js'
+
+/** Sends one request body; resolves true when delivered, false when its items are lost. */
+export type DeliverBatch = (body: string, bodyBytes: number, itemCount: number) => Promise<boolean>
+
+export interface EventWriterOptions {
+  readonly format: RequestFormat
+  readonly maxQueueItems: number
+  readonly maxQueueBytes: number
+  readonly requestBytes: number
+  readonly flushIntervalMs: number
+  /** Requests of this stream in flight at once. */
+  readonly concurrency: number
+  readonly deliver: DeliverBatch
+  /** Called on each item refused because the queue is full (report it once). */
+  readonly onOverflow: () => void
+}
+
+interface Waiter {
+  readonly untilSeq: number
+  readonly resolve: () => void
+}
+
+/**
+ * One stream (spans or evaluations): a bounded queue drained by a timer and as soon as a full
+ * request's worth is queued, with a bounded number of requests in flight. Every item offered ends
+ * in exactly one of `sent`, `failed`, `dropped`.
+ */
+export class EventWriter {
+  readonly #options: EventWriterOptions
+  readonly #queue: BatchQueue
+  readonly #inFlight = new Set<Batch>()
+  readonly #counts: StreamCounts = { sent: 0, failed: 0, dropped: 0 }
+  #waiters: Waiter[] = []
+  #timer: NodeJS.Timeout | undefined
+  #pumpScheduled = false
+  #closed = false
+
+  constructor(options: EventWriterOptions) {
+    this.#options = options
+    this.#queue = new BatchQueue(options.format, {
+      maxItems: options.maxQueueItems,
+      maxBytes: options.maxQueueBytes,
+      requestBytes: options.requestBytes,
+    })
+    this.#timer = setInterval(() => this.#drain(), options.flushIntervalMs)
+    this.#timer.unref()
+  }
+
+  /** A snapshot of the cumulative counts. */
+  get counts(): StreamCounts {
+    return { ...this.#counts }
+  }
+
+  /** Items waiting in the queue (not yet in flight). */
+  get queued(): number {
+    return this.#queue.items
+  }
+
+  /** Whether anything is queued or in flight. */
+  get busy(): boolean {
+    return this.#queue.items > 0 || this.#inFlight.size > 0
+  }
+
+  /** Queues one serialised item of `bytes` UTF-8 bytes. Returns false when it was dropped. */
+  enqueue(item: string, bytes: number): boolean {
+    if (this.#closed) {
+      this.#counts.dropped++
+      return false
+    }
+    const outcome = this.#queue.push(item, bytes)
+    if (outcome === 'full') {
+      this.#counts.dropped++
+      this.#options.onOverflow()
+      return false
+    }
+    // A full request is waiting: send it soon, without doing network work inside the caller's
+    // synchronous code (a burst keeps queueing; the sends start when the event loop turns).
+    if (outcome === 'sealed') this.#schedulePump()
+    return true
+  }
+
+  /** Counts items that never reached the queue (could not be encoded, too large, ...). */
+  countDropped(count = 1): void {
+    this.#counts.dropped += count
+  }
+
+  /**
+   * Sends everything queued now and resolves when every item queued before the call is settled,
+   * or when `timeoutMs` passes.
+   */
+  flush(timeoutMs?: number): Promise<void> {
+    const untilSeq = this.#queue.nextSeq
+    this.#drain()
+    if (this.#settledBefore(untilSeq)) return Promise.resolve()
+    return new Promise<void>((resolve) => {
+      let timer: NodeJS.Timeout | undefined
+      const waiter: Waiter = {
+        untilSeq,
+        resolve: () => {
+          clearTimeout(timer)
+          resolve()
+        },
+      }
+      this.#waiters.push(waiter)
+      if (timeoutMs !== undefined) {
+        timer = setTimeout(() => {
+          this.#waiters = this.#waiters.filter((w) => w !== waiter)
+          resolve()
+        }, timeoutMs)
+        timer.unref()
+      }
+    })
+  }
+
+  /**
+   * Stops the timer and refuses new items; what is still queued is counted as failed (it can no
+   * longer be sent). In-flight requests settle on their own.
+   */
+  close(): void {
+    if (this.#closed) return
+    this.#closed = true
+    clearInterval(this.#timer)
+    this.#timer = undefined
+    this.#counts.failed += this.#queue.clear()
+    this.#wake()
+  }
+
+  #drain(): void {
+    this.#queue.seal()
+    this.#pump()
+  }
+
+  #schedulePump(): void {
+    if (this.#pumpScheduled) return
+    this.#pumpScheduled = true
+    setImmediate(() => {
+      this.#pumpScheduled = false
+      this.#pump()
+    }).unref()
+  }
+
+  #pump(): void {
+    while (this.#inFlight.size < this.#options.concurrency) {
+      const batch = this.#queue.take()
+      if (batch === undefined) return
+      this.#send(batch)
+    }
+  }
+
+  #send(batch: Batch): void {
+    this.#inFlight.add(batch)
+    const count = batch.items.length
+    const body = this.#queue.body(batch)
+    // The body holds the bytes now; the item strings can go.
+    batch.items.length = 0
+    let delivery: Promise<boolean>
+    try {
+      delivery = this.#options.deliver(body, batch.bodyBytes, count)
+    } catch {
+      delivery = Promise.resolve(false)
+    }
+    delivery.then(
+      (ok) => this.#settle(batch, count, ok),
+      () => this.#settle(batch, count, false),
+    )
+  }
+
+  #settle(batch: Batch, count: number, ok: boolean): void {
+    if (ok) this.#counts.sent += count
+    else this.#counts.failed += count
+    this.#inFlight.delete(batch)
+    this.#pump()
+    this.#wake()
+  }
+
+  #settledBefore(seq: number): boolean {
+    let oldest = this.#queue.oldestSeq
+    for (const batch of this.#inFlight) oldest = Math.min(oldest, batch.firstSeq)
+    return oldest >= seq
+  }
+
+  #wake(): void {
+    if (this.#waiters.length === 0) return
+    const still: Waiter[] = []
+    for (const waiter of this.#waiters) {
+      if (this.#settledBefore(waiter.untilSeq)) waiter.resolve()
+      else still.push(waiter)
+    }
+    this.#waiters = still
+  }
+}

@@ -1,0 +1,121 @@
+import { PATHS } from '@llmobs/protocol'
+import type { ExportMode } from '../config.js'
+import type { Transport } from '../transport/transport.js'
+import { offersEvpProxy } from './agent-info.js'
+import { agentlessRoute, agentProxyRoute, joinUrl, type RouteResult } from './export-route.js'
+
+export interface RouteResolverOptions {
+  readonly mode: ExportMode
+  readonly agentUrl: string
+  readonly site: string
+  readonly apiKey: string | undefined
+  readonly intakeUrl: string | undefined
+  readonly transport: Transport
+  /** Timeout of the `/info` probe. */
+  readonly probeTimeoutMs: number
+  /** After a probe found no way out, wait this long before the next one; doubles up to `maxReprobeMs`. */
+  readonly reprobeMs?: number
+  readonly maxReprobeMs?: number
+  /** Reports a condition once per key (the caller redacts and de-duplicates). */
+  readonly report: (key: string, message: string) => void
+}
+
+const INFO_BODY_LIMIT = 1024 * 1024
+
+/**
+ * Decides where data goes. Fixed modes resolve at once. `auto` asks the agent's `/info` once, before
+ * the first send: agent proxy when it offers `/evp_proxy/v2/`, else agentless when an API key is set,
+ * else no route, and the data of that moment is counted as failed rather than held. Such a miss is
+ * probed again later, at growing intervals, so an agent that starts after the app is still found.
+ */
+export class RouteResolver {
+  readonly #options: RouteResolverOptions
+  #settled: RouteResult | undefined
+  #probing: Promise<RouteResult> | undefined
+  #lastMiss: RouteResult | undefined
+  #nextProbeAt = 0
+  #reprobeMs: number
+
+  constructor(options: RouteResolverOptions) {
+    this.#options = options
+    this.#reprobeMs = options.reprobeMs ?? 5_000
+  }
+
+  /** The route, once known (for stats). */
+  get current(): RouteResult | undefined {
+    return this.#settled
+  }
+
+  resolve(): Promise<RouteResult> {
+    if (this.#settled !== undefined) return Promise.resolve(this.#settled)
+    const { mode } = this.#options
+    if (mode !== 'auto') return Promise.resolve(this.#fixed(mode))
+    if (this.#probing !== undefined) return this.#probing
+    if (this.#lastMiss !== undefined && Date.now() < this.#nextProbeAt) return Promise.resolve(this.#lastMiss)
+    this.#probing = this.#probe().finally(() => (this.#probing = undefined))
+    return this.#probing
+  }
+
+  #fixed(mode: Exclude<ExportMode, 'auto'>): RouteResult {
+    const o = this.#options
+    if (mode === 'apm-agent' || mode === 'apm-agentless') {
+      const instead = mode === 'apm-agent' ? 'agent-proxy' : 'agentless'
+      o.report(
+        `mode-${mode}`,
+        `mode "${mode}" is not available yet; sending LLM Observability events in "${instead}" mode instead`,
+      )
+    }
+    const result =
+      mode === 'agent-proxy' || mode === 'apm-agent' ? agentProxyRoute(o.agentUrl) : agentlessRoute(o)
+    if (!result.ok) o.report('no-route', `cannot export: ${result.reason}`)
+    this.#settled = result
+    return result
+  }
+
+  async #probe(): Promise<RouteResult> {
+    const o = this.#options
+    let infoUrl: URL
+    try {
+      infoUrl = new URL(joinUrl(o.agentUrl, PATHS.info))
+    } catch {
+      return this.#decide(false, `agentUrl "${o.agentUrl}" is not a valid URL`)
+    }
+    const answer = await o.transport.send({
+      method: 'GET',
+      url: infoUrl,
+      headers: {},
+      timeoutMs: o.probeTimeoutMs,
+      readBodyLimit: INFO_BODY_LIMIT,
+    })
+    if (answer.status !== 'success')
+      return this.#decide(false, `no Datadog Agent at ${o.agentUrl} (${answer.reason})`)
+    if (!offersEvpProxy(answer.body)) {
+      return this.#decide(
+        false,
+        `the Datadog Agent at ${o.agentUrl} does not offer the EVP proxy (/evp_proxy/v2/)`,
+      )
+    }
+    return this.#decide(true, '')
+  }
+
+  #decide(agentOffersProxy: boolean, why: string): RouteResult {
+    const o = this.#options
+    if (agentOffersProxy) return (this.#settled = agentProxyRoute(o.agentUrl))
+    if (o.apiKey !== undefined && o.apiKey !== '') {
+      const result = agentlessRoute(o)
+      if (!result.ok) o.report('no-route', `cannot export: ${result.reason}`)
+      return (this.#settled = result)
+    }
+    const miss: RouteResult = {
+      ok: false,
+      reason:
+        `${why} and no apiKey for agentless export; LLM Observability data is not sent. ` +
+        'Start the agent (or a compatible collector) or set DD_API_KEY.',
+    }
+    o.report('no-route', miss.reason)
+    this.#lastMiss = miss
+    this.#nextProbeAt = Date.now() + this.#reprobeMs
+    this.#reprobeMs = Math.min(this.#reprobeMs * 2, o.maxReprobeMs ?? 300_000)
+    return miss
+  }
+}

@@ -1,0 +1,134 @@
+import http from 'node:http'
+import https from 'node:https'
+import { parseRetryAfter } from './retry-after.js'
+import type { Transport, TransportRequest, TransportResult } from './transport.js'
+
+export interface HttpTransportOptions {
+  /** Sockets per host and agent; bounds in-flight requests to one host. Default 4. */
+  maxSockets?: number
+  /** How long an idle keep-alive socket is kept before the client closes it. Default 15 s. */
+  idleSocketMs?: number
+}
+
+// Network errors worth another attempt; anything else (bad TLS certificate, invalid header) is final.
+const PERMANENT_ERROR =
+  /^(ERR_TLS|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_|ERR_INVALID|ERR_SSL|HOSTNAME_MISMATCH)/
+
+/**
+ * HTTP(S) over keep-alive sockets, one exchange per `send`, with a whole-exchange timeout. Results
+ * are values: 2xx success; network errors, timeouts, 408, 429 and 5xx retryable (with `Retry-After`
+ * when the server sent one); other statuses final failures.
+ *
+ * @example
+ * const transport = new HttpTransport()
+ * const result = await transport.send({ method: 'GET', url: new URL('http://127.0.0.1:8126/info'), headers: {}, timeoutMs: 1000, readBodyLimit: 65536 })
+ * transport.destroy()
+ */
+export class HttpTransport implements Transport {
+  readonly #http: http.Agent
+  readonly #https: https.Agent
+
+  constructor(options: HttpTransportOptions = {}) {
+    const agentOptions = {
+      keepAlive: true,
+      maxSockets: options.maxSockets ?? 4,
+      maxFreeSockets: options.maxSockets ?? 4,
+      // Idle sockets close before a typical server's keep-alive timeout would race our reuse.
+      timeout: options.idleSocketMs ?? 15_000,
+      scheduling: 'lifo' as const,
+    }
+    this.#http = new http.Agent(agentOptions)
+    this.#https = new https.Agent(agentOptions)
+  }
+
+  send(request: TransportRequest): Promise<TransportResult> {
+    return new Promise<TransportResult>((resolve) => exchange(request, this.#agentFor(request.url), resolve))
+  }
+
+  destroy(): void {
+    this.#http.destroy()
+    this.#https.destroy()
+  }
+
+  #agentFor(url: URL): http.Agent {
+    return url.protocol === 'https:' ? this.#https : this.#http
+  }
+}
+
+function exchange(request: TransportRequest, agent: http.Agent, resolve: (r: TransportResult) => void): void {
+  const { url, timeoutMs, signal } = request
+  let settled = false
+  let req: http.ClientRequest | undefined
+  const finish = (result: TransportResult): void => {
+    if (settled) return
+    settled = true
+    clearTimeout(timer)
+    signal?.removeEventListener('abort', onAbort)
+    resolve(result)
+  }
+  const onAbort = (): void => {
+    finish({ status: 'failure', reason: 'aborted' })
+    req?.destroy()
+  }
+  const timer = setTimeout(() => {
+    finish({ status: 'retryable', reason: `no complete answer from ${url.host} within ${timeoutMs} ms` })
+    req?.destroy()
+  }, timeoutMs)
+  timer.unref()
+  if (signal?.aborted === true) return onAbort()
+  signal?.addEventListener('abort', onAbort, { once: true })
+
+  try {
+    const headers: Record<string, string | number> = { ...request.headers }
+    if (request.body !== undefined) {
+      headers['Content-Length'] = request.bodyBytes ?? Buffer.byteLength(request.body)
+    }
+    const lib = url.protocol === 'https:' ? https : http
+    req = lib.request(url, { method: request.method, headers, agent }, (res) => {
+      const chunks: Buffer[] = []
+      let kept = 0
+      const limit = request.readBodyLimit ?? 0
+      res.on('data', (chunk: Buffer) => {
+        // Always drain the body so the socket can be reused; keep only what was asked for.
+        if (kept < limit) {
+          chunks.push(chunk)
+          kept += chunk.length
+        }
+      })
+      res.on('end', () => {
+        const body = limit > 0 ? Buffer.concat(chunks).subarray(0, limit).toString('utf8') : undefined
+        finish(classify(res, url, body))
+      })
+      res.on('error', (err) => finish(networkFailure(err, url)))
+      res.on('aborted', () =>
+        finish({ status: 'retryable', reason: `${url.host} closed the connection mid-answer` }),
+      )
+    })
+    req.on('error', (err) => finish(networkFailure(err, url)))
+    req.end(request.body)
+  } catch (err) {
+    // Thrown synchronously for an invalid URL, method or header value: retrying cannot help.
+    finish({ status: 'failure', reason: `invalid request to ${url.host}: ${message(err)}` })
+  }
+}
+
+function classify(res: http.IncomingMessage, url: URL, body: string | undefined): TransportResult {
+  const statusCode = res.statusCode ?? 0
+  if (statusCode >= 200 && statusCode < 300) return { status: 'success', statusCode, body }
+  const reason = `${url.host} answered HTTP ${statusCode}`
+  if (statusCode === 408 || statusCode === 429 || statusCode >= 500) {
+    const retryAfterMs = parseRetryAfter(res.headers['retry-after'])
+    return { status: 'retryable', reason, statusCode, retryAfterMs }
+  }
+  return { status: 'failure', reason, statusCode }
+}
+
+function networkFailure(err: Error, url: URL): TransportResult {
+  const code = (err as NodeJS.ErrnoException).code ?? ''
+  const reason = `cannot reach ${url.host}: ${code !== '' ? `${code} ` : ''}${err.message}`
+  return PERMANENT_ERROR.test(code) ? { status: 'failure', reason } : { status: 'retryable', reason }
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
+}
