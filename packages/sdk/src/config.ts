@@ -40,7 +40,10 @@ export interface LLMObsOptions {
   processor?: SpanProcessor
   /** Bounded buffers: at most this many queued items per stream (default 100,000). */
   maxQueueItems?: number
-  /** ... and at most this many queued bytes per stream (default 64 MiB). */
+  /**
+   * ... and at most this many queued bytes per stream (default 128 MiB: a synchronous burst of
+   * 100,000 typical spans, ~0.9 kB each as JSON, must fit while nothing can be sent).
+   */
   maxQueueBytes?: number
   /** One HTTP request's timeout (default 5 s). */
   requestTimeoutMs?: number
@@ -123,7 +126,7 @@ export function resolveConfig(
     maxQueueBytes: clampNumber(
       'maxQueueBytes',
       options.maxQueueBytes,
-      64 * 1024 * 1024,
+      128 * 1024 * 1024,
       1024,
       2 ** 31,
       warnings,
