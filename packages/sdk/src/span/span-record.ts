@@ -38,6 +38,11 @@ export interface SpanRecord {
   readonly sampling: { readonly rate: number; readonly decision: 0 | 1 }
   /** What had to be cut from this span on its way out (e.g. `dropped_io`), if anything. */
   readonly collectionErrors: readonly string[] | undefined
+  /**
+   * The nearest `agent` span above this one (`meta.agent_attribution`); absent when there is none.
+   * Optional so records built elsewhere (tests, other encoders) stay valid without it.
+   */
+  readonly agentAttribution?: { readonly name: string | undefined; readonly spanId: string } | undefined
 }
 
 export interface SpanError {

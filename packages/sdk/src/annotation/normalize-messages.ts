@@ -1,0 +1,174 @@
+import type { WireMessage, WireToolCall, WireToolResult } from '@llmobs/protocol'
+import { describeType, isRecord, isStrictError, type Report } from '../internal/report.js'
+import { safeStringify, toJsonSafe } from '../internal/safe-json.js'
+
+const CODE = 'invalid_io_messages'
+
+/**
+ * LLM messages in their wire shape. Accepts a message, a bare string (`{role: "", content}`) or an
+ * array of them, in camelCase or wire spelling. A malformed message, tool call or tool result is
+ * reported under its path (`inputData[2].content`) and dropped; the rest is kept. Returns undefined
+ * when nothing valid remains.
+ */
+export function normalizeMessages(data: unknown, field: string, report: Report): WireMessage[] | undefined {
+  if (data === undefined || data === null) return undefined
+  const isList = Array.isArray(data)
+  const list: readonly unknown[] = isList ? data : [data]
+  const out: WireMessage[] = []
+  for (let i = 0; i < list.length; i++) {
+    const path = isList ? `${field}[${i}]` : field
+    const item = list[i]
+    if (typeof item === 'string') {
+      out.push({ role: '', content: item })
+      continue
+    }
+    if (!isRecord(item)) {
+      report(
+        CODE,
+        `${path} must be a message object ({ role, content }) or a string, got ${describeType(item)}; it was dropped.`,
+      )
+      continue
+    }
+    try {
+      const message = normalizeMessage(item, path, report)
+      if (message !== undefined) out.push(message)
+    } catch (error) {
+      if (isStrictError(error)) throw error
+      report(CODE, `${path} could not be read (${String(error)}); it was dropped.`)
+    }
+  }
+  return out.length > 0 ? out : undefined
+}
+
+function normalizeMessage(
+  item: Record<string, unknown>,
+  path: string,
+  report: Report,
+): WireMessage | undefined {
+  const role = item.role ?? ''
+  if (typeof role !== 'string') {
+    report(
+      CODE,
+      `${path}.role must be a string (e.g. "user"), got ${describeType(role)}; the message was dropped.`,
+    )
+    return undefined
+  }
+  const content = item.content ?? ''
+  if (typeof content !== 'string') {
+    report(
+      CODE,
+      `${path}.content must be a string, got ${describeType(content)}; join text parts into one string. The message was dropped.`,
+    )
+    return undefined
+  }
+  const message: WireMessage = { role, content }
+  const toolCalls = item.toolCalls ?? item.tool_calls
+  if (toolCalls !== undefined && toolCalls !== null) {
+    const calls = normalizeList(toolCalls, `${path}.toolCalls`, report, normalizeToolCall)
+    if (calls.length > 0) message.tool_calls = calls
+  }
+  const toolResults = item.toolResults ?? item.tool_results
+  if (toolResults !== undefined && toolResults !== null) {
+    const results = normalizeList(toolResults, `${path}.toolResults`, report, normalizeToolResult)
+    if (results.length > 0) message.tool_results = results
+  }
+  const toolId = item.toolId ?? item.tool_id
+  if (toolId !== undefined && toolId !== null) {
+    if (typeof toolId === 'string') message.tool_id = toolId
+    else report(CODE, `${path}.toolId must be a string, got ${describeType(toolId)}; the field was dropped.`)
+  }
+  return message
+}
+
+function normalizeList<T>(
+  value: unknown,
+  path: string,
+  report: Report,
+  normalizeOne: (item: unknown, path: string, report: Report) => T | undefined,
+): T[] {
+  const isList = Array.isArray(value)
+  const list: readonly unknown[] = isList ? value : [value]
+  const out: T[] = []
+  for (let i = 0; i < list.length; i++) {
+    const normalized = normalizeOne(list[i], isList ? `${path}[${i}]` : path, report)
+    if (normalized !== undefined) out.push(normalized)
+  }
+  return out
+}
+
+function normalizeToolCall(item: unknown, path: string, report: Report): WireToolCall | undefined {
+  if (!isRecord(item)) {
+    report(
+      CODE,
+      `${path} must be an object ({ name, arguments, toolId, type }), got ${describeType(item)}; it was dropped.`,
+    )
+    return undefined
+  }
+  const { name, type } = item
+  if (typeof name !== 'string') {
+    report(CODE, `${path}.name must be a string, got ${describeType(name)}; the tool call was dropped.`)
+    return undefined
+  }
+  const args = toolArguments(item.arguments)
+  if (args === undefined) {
+    report(
+      CODE,
+      `${path}.arguments must be an object or a string holding a JSON object, got ${describeType(item.arguments)}; the tool call was dropped.`,
+    )
+    return undefined
+  }
+  const call: WireToolCall = { name, arguments: args }
+  const toolId = item.toolId ?? item.tool_id
+  if (typeof toolId === 'string') call.tool_id = toolId
+  else if (toolId !== undefined && toolId !== null) {
+    report(CODE, `${path}.toolId must be a string, got ${describeType(toolId)}; the field was dropped.`)
+  }
+  if (typeof type === 'string') call.type = type
+  else if (type !== undefined && type !== null) {
+    report(CODE, `${path}.type must be a string, got ${describeType(type)}; the field was dropped.`)
+  }
+  return call
+}
+
+function toolArguments(value: unknown): Record<string, unknown> | undefined {
+  if (value === undefined || value === null) return {}
+  if (typeof value === 'string') {
+    try {
+      const parsed: unknown = JSON.parse(value)
+      return isRecord(parsed) ? parsed : undefined
+    } catch {
+      return undefined
+    }
+  }
+  if (!isRecord(value)) return undefined
+  const safe = toJsonSafe(value)
+  return isRecord(safe) ? safe : undefined
+}
+
+function normalizeToolResult(item: unknown, path: string, report: Report): WireToolResult | undefined {
+  if (!isRecord(item)) {
+    report(
+      CODE,
+      `${path} must be an object ({ result, toolId, name, type }), got ${describeType(item)}; it was dropped.`,
+    )
+    return undefined
+  }
+  const { result, name, type } = item
+  const toolResult: WireToolResult = {
+    result: typeof result === 'string' ? result : result === undefined ? '' : safeStringify(result),
+  }
+  const toolId = item.toolId ?? item.tool_id
+  if (typeof toolId === 'string') toolResult.tool_id = toolId
+  else if (toolId !== undefined && toolId !== null) {
+    report(CODE, `${path}.toolId must be a string, got ${describeType(toolId)}; the field was dropped.`)
+  }
+  if (typeof name === 'string') toolResult.name = name
+  else if (name !== undefined && name !== null) {
+    report(CODE, `${path}.name must be a string, got ${describeType(name)}; the field was dropped.`)
+  } else toolResult.name = ''
+  if (typeof type === 'string') toolResult.type = type
+  else if (type !== undefined && type !== null) {
+    report(CODE, `${path}.type must be a string, got ${describeType(type)}; the field was dropped.`)
+  }
+  return toolResult
+}

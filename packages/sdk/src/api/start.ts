@@ -1,0 +1,23 @@
+import type { ContextSnapshot } from '../context/context-snapshot.js'
+import { resolveParent } from '../context/resolve-parent.js'
+import { isRecord } from '../internal/report.js'
+import type { Runtime } from '../runtime.js'
+import type { LiveSpan } from '../span/live-span.js'
+import { startLiveSpan, validateSpanOptions } from '../span/start-span.js'
+
+/**
+ * Starts a span for a public call: the parent is `options.parent` when given (and usable), else the
+ * span active in the current async context. Misuse is reported (strict: thrown) from here.
+ */
+export function startFromOptions(
+  runtime: Runtime,
+  options: unknown,
+  fallbackName: string | undefined,
+): LiveSpan {
+  const valid = validateSpanOptions(options, fallbackName, runtime.reportMisuse)
+  let parent: ContextSnapshot | undefined
+  const explicit = isRecord(options) ? options.parent : undefined
+  if (explicit !== undefined && explicit !== null) parent = resolveParent(explicit, runtime.reportMisuse)
+  parent ??= runtime.storage.active()
+  return startLiveSpan(runtime, valid, parent)
+}

@@ -1,0 +1,41 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
+import type { ContextSnapshot } from './context-snapshot.js'
+
+/**
+ * One AsyncLocalStorage per LLMObs instance, holding immutable `ContextSnapshot`s. Two instances
+ * never see each other's spans. Only `run` changes the active snapshot (no `enterWith`), so a
+ * snapshot never leaks out of the scope that set it.
+ */
+export class ContextStorage {
+  readonly #storage = new AsyncLocalStorage<ContextSnapshot>()
+
+  /** The snapshot of the current async scope, if any. */
+  active(): ContextSnapshot | undefined {
+    return this.#storage.getStore()
+  }
+
+  /** Runs `fn(...args)` with `snapshot` active in it and in every async continuation it creates. */
+  run<R, A extends unknown[]>(snapshot: ContextSnapshot, fn: (...args: A) => R, ...args: A): R {
+    return this.#storage.run(snapshot, fn, ...args)
+  }
+
+  /**
+   * `fn` bound to a snapshot (default: the current one): it runs in that context wherever it is
+   * called from later (callbacks, event handlers, queued work).
+   */
+  bind<A extends unknown[], R>(
+    fn: (...args: A) => R,
+    snapshot: ContextSnapshot | undefined = this.active(),
+  ): (...args: A) => R {
+    if (snapshot === undefined) return fn
+    const storage = this.#storage
+    return function (this: unknown, ...args: A): R {
+      return storage.run(snapshot, () => fn.apply(this, args))
+    }
+  }
+
+  /** Stops tracking (after shutdown); active() then returns undefined. */
+  disable(): void {
+    this.#storage.disable()
+  }
+}

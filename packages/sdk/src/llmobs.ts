@@ -1,0 +1,269 @@
+import type { Annotation } from './annotation/annotation.js'
+import { createMethodDecorator, type MethodDecorator } from './api/decorate.js'
+import type { LLMObs } from './api/llmobs-api.js'
+import type { DecorateOptions, StartSpanOptions, TraceOptions, WrapOptions } from './api/span-options.js'
+import { startFromOptions } from './api/start.js'
+import { traceWithRuntime } from './api/trace.js'
+import { wrapValidated } from './api/wrap.js'
+import { resolveConfig, type Environment, type LLMObsOptions } from './config.js'
+import { buildEvaluation } from './evaluation/build-evaluation.js'
+import type { EvaluationOptions, EvaluationTarget } from './evaluation/evaluation-options.js'
+import { createDatadogExporter } from './export/datadog-exporter.js'
+import type { FlushOptions, FlushResult } from './export/exporter.js'
+import { Diagnostics } from './internal/diagnostics.js'
+import { describeType, isRecord, isStrictError, type Report } from './internal/report.js'
+import { SDK_VERSION } from './internal/version.js'
+import { Runtime, zeroCounts } from './runtime.js'
+import { LiveSpan } from './span/live-span.js'
+import { NOOP_SPAN } from './span/noop-span.js'
+import type { ExportedSpan, Span } from './span/span.js'
+import { validateSpanOptions } from './span/start-span.js'
+
+/** Initialises with an explicit environment (tests pass `{}`); `init()` passes `process.env`. */
+export const INIT_WITH_ENV = Symbol('llmobs.initWithEnv')
+
+const PUBLIC_METHODS = [
+  'init',
+  'trace',
+  'wrap',
+  'decorate',
+  'startSpan',
+  'activeSpan',
+  'annotate',
+  'exportSpan',
+  'submitEvaluation',
+  'flush',
+  'shutdown',
+] as const
+
+/**
+ * The implementation of `LLMObs`: a no-op shell until `init()` creates its `Runtime`. Methods are
+ * bound, so `const { trace } = llmobs` works too.
+ */
+class LLMObsClient implements LLMObs {
+  #runtime: Runtime | undefined
+  #diagnostics = new Diagnostics()
+  #lastShutdown: Promise<FlushResult> | undefined
+  readonly #getRuntime = (): Runtime | undefined => this.#runtime
+  readonly #defaultReport: Report = (code, message) => this.#diagnostics.misuse(code, message)
+
+  constructor() {
+    for (const name of PUBLIC_METHODS) {
+      Object.defineProperty(this, name, {
+        value: (this[name] as (...args: unknown[]) => unknown).bind(this),
+        configurable: true,
+        writable: true,
+      })
+    }
+  }
+
+  get enabled(): boolean {
+    return this.#runtime !== undefined
+  }
+
+  init(options?: LLMObsOptions): LLMObs {
+    return this[INIT_WITH_ENV](options, process.env)
+  }
+
+  [INIT_WITH_ENV](options: LLMObsOptions | undefined, env: Environment): LLMObs {
+    if (this.#runtime !== undefined) {
+      if (options !== undefined)
+        this.#diagnostics.warn('init() was already called; the options of this call were ignored.')
+      return this
+    }
+    if (options !== undefined && !isRecord(options)) {
+      this.#diagnostics.misuse(
+        'invalid_options',
+        `init() options must be an object, got ${describeType(options)}; defaults were used.`,
+      )
+      options = undefined
+    }
+    try {
+      const { config, warnings } = resolveConfig(options, env)
+      const diagnostics = new Diagnostics({
+        logger: config.logger,
+        level: config.logLevel,
+        strict: config.strict,
+      })
+      for (const warning of warnings) diagnostics.warn(warning)
+      const exporter = config.exporter ?? createDatadogExporter(config, diagnostics)
+      this.#diagnostics = diagnostics
+      this.#runtime = new Runtime(config, diagnostics, exporter)
+      this.#lastShutdown = undefined
+    } catch (error) {
+      if (isStrictError(error)) throw error
+      this.#diagnostics.error('init() failed; LLM Observability stays disabled', error)
+    }
+    return this
+  }
+
+  trace<R>(options: TraceOptions, fn: (span: Span) => R): R {
+    const runtime = this.#runtime
+    if (runtime !== undefined) return traceWithRuntime(runtime, options, fn)
+    return typeof fn === 'function' ? fn(NOOP_SPAN) : (undefined as R)
+  }
+
+  wrap<F extends (...args: any[]) => any>(options: WrapOptions, fn: F): F {
+    if (typeof fn !== 'function') {
+      this.#report()(
+        'invalid_callback',
+        'wrap() needs a function as its second argument: llmobs.wrap({ kind }, fn).',
+      )
+      return fn
+    }
+    return wrapValidated(this.#getRuntime, validateSpanOptions(options, fn.name, this.#report()), fn)
+  }
+
+  decorate(options: DecorateOptions): MethodDecorator {
+    return createMethodDecorator(
+      (method, methodName) =>
+        wrapValidated(this.#getRuntime, validateSpanOptions(options, methodName, this.#report()), method),
+      () => this.#report(),
+    )
+  }
+
+  startSpan(options: StartSpanOptions): Span {
+    const runtime = this.#runtime
+    if (runtime === undefined) return NOOP_SPAN
+    try {
+      return startFromOptions(runtime, options, undefined)
+    } catch (error) {
+      if (isStrictError(error)) throw error
+      runtime.diagnostics.error('startSpan() failed; a no-op span was returned', error)
+      return NOOP_SPAN
+    }
+  }
+
+  activeSpan(): Span | undefined {
+    return this.#runtime?.storage.active()?.span
+  }
+
+  annotate(annotation: Annotation): void
+  annotate(span: Span, annotation: Annotation): void
+  annotate(...args: [Annotation] | [Span, Annotation]): void {
+    const runtime = this.#runtime
+    if (runtime === undefined) return
+    let span: unknown
+    let annotation: unknown
+    if (args.length >= 2) {
+      ;[span, annotation] = args
+    } else {
+      annotation = args[0]
+      span = runtime.storage.active()?.span
+      if (span === undefined) {
+        runtime.reportMisuse(
+          'no_active_span',
+          'annotate() found no active span; pass the span explicitly: llmobs.annotate(span, { ... }). The annotation was dropped.',
+        )
+        return
+      }
+    }
+    if (span instanceof LiveSpan) {
+      span.annotate(annotation as Annotation)
+    } else if (span !== NOOP_SPAN) {
+      runtime.reportMisuse(
+        'invalid_span',
+        `annotate(span, annotation) needs a span from llmobs.trace() or llmobs.startSpan(), got ${describeType(span)}. The annotation was dropped.`,
+      )
+    }
+  }
+
+  exportSpan(span?: Span): ExportedSpan | undefined {
+    const runtime = this.#runtime
+    if (runtime === undefined) return undefined
+    const target: unknown = span ?? runtime.storage.active()?.span
+    if (target instanceof LiveSpan) return Object.freeze({ spanId: target.spanId, traceId: target.traceId })
+    if (target === undefined) {
+      runtime.reportMisuse(
+        'no_active_span',
+        'exportSpan() found no active span; pass the span explicitly: llmobs.exportSpan(span).',
+      )
+    } else if (target !== NOOP_SPAN) {
+      runtime.reportMisuse(
+        'invalid_span',
+        `exportSpan(span) needs a span from llmobs.trace() or llmobs.startSpan(), got ${describeType(target)}.`,
+      )
+    }
+    return undefined
+  }
+
+  submitEvaluation(target: EvaluationTarget, options: EvaluationOptions): void {
+    const runtime = this.#runtime
+    if (runtime === undefined) return
+    let built: ReturnType<typeof buildEvaluation>
+    try {
+      built = buildEvaluation(target, options, runtime.config.mlApp, Date.now())
+    } catch (error) {
+      runtime.diagnostics.error('building the evaluation failed; it was not sent', error)
+      return
+    }
+    if (built.metric !== undefined) {
+      runtime.exportEvaluation(built.metric)
+      return
+    }
+    const problems = built.problems
+    const first = problems[0]
+    if (first === undefined) return
+    if (runtime.diagnostics.strict) {
+      runtime.reportMisuse(
+        first.code,
+        `submitEvaluation(): ${problems.map((p) => p.message).join(' ')} The evaluation was not sent.`,
+      )
+    }
+    for (const problem of problems) {
+      runtime.reportMisuse(
+        problem.code,
+        `submitEvaluation(): ${problem.message} The evaluation was not sent.`,
+      )
+    }
+  }
+
+  flush(options?: FlushOptions): Promise<FlushResult> {
+    return this.#runtime?.flush(options) ?? Promise.resolve(zeroCounts())
+  }
+
+  shutdown(options?: FlushOptions): Promise<FlushResult> {
+    const runtime = this.#runtime
+    if (runtime === undefined) return this.#lastShutdown ?? Promise.resolve(zeroCounts())
+    this.#runtime = undefined
+    this.#lastShutdown = runtime.shutdown(options)
+    return this.#lastShutdown
+  }
+
+  #report(): Report {
+    return this.#runtime?.reportMisuse ?? this.#defaultReport
+  }
+}
+
+/**
+ * A new, independent instance, initialised with `options` (then the environment, then defaults).
+ * It has its own context: spans of two instances never nest into each other.
+ *
+ * @example
+ * const obs = createLLMObs({ mlApp: 'batch-evals', exporter: myExporter })
+ * await obs.trace({ kind: 'workflow' }, () => run())
+ * await obs.shutdown()
+ */
+export function createLLMObs(options?: LLMObsOptions): LLMObs {
+  return new LLMObsClient().init(options)
+}
+
+/** Like `createLLMObs`, with the environment given (no `process.env`); for `@llmobs/sdk/testing`. */
+export function createLLMObsWithEnv(options: LLMObsOptions | undefined, env: Environment): LLMObs {
+  return new LLMObsClient()[INIT_WITH_ENV](options, env)
+}
+
+// One default instance per process and SDK version, even when both the ESM and the CJS build are
+// loaded (a library on one, the app on the other): they must share spans and context.
+const DEFAULT_KEY = Symbol.for(`@llmobs/sdk@${SDK_VERSION}:default-instance`)
+const registry = globalThis as { [DEFAULT_KEY]?: LLMObs }
+
+/**
+ * The default instance. A no-op until `llmobs.init()`: traced functions run unchanged, nothing is
+ * exported and `flush()` resolves with zero counts.
+ *
+ * @example
+ * import { llmobs } from '@llmobs/sdk'
+ * llmobs.init({ mlApp: 'support-bot' })
+ */
+export const llmobs: LLMObs = (registry[DEFAULT_KEY] ??= new LLMObsClient())

@@ -1,0 +1,113 @@
+import type { EvaluationMetric } from '@llmobs/protocol'
+import type { ResolvedConfig } from './config.js'
+import { ContextStorage } from './context/context-storage.js'
+import type { Exporter, FlushOptions, FlushResult } from './export/exporter.js'
+import type { Diagnostics } from './internal/diagnostics.js'
+import type { Report } from './internal/report.js'
+import type { SpanHost } from './span/span-host.js'
+import type { SpanRecord } from './span/span-record.js'
+
+/**
+ * An initialised LLMObs instance: its config, diagnostics, context storage and exporter. Finished
+ * spans pass through the user's processor to the exporter here; nothing in here throws.
+ */
+export class Runtime implements SpanHost {
+  readonly config: ResolvedConfig
+  readonly diagnostics: Diagnostics
+  readonly exporter: Exporter
+  readonly storage = new ContextStorage()
+  readonly reportMisuse: Report
+  readonly reportLenient: Report
+  #shutdown: Promise<FlushResult> | undefined
+
+  constructor(config: ResolvedConfig, diagnostics: Diagnostics, exporter: Exporter) {
+    this.config = config
+    this.diagnostics = diagnostics
+    this.exporter = exporter
+    this.reportMisuse = (code, message) => diagnostics.misuse(code, message)
+    this.reportLenient = (code, message) => diagnostics.warn(`${message} [${code}]`)
+  }
+
+  finish(record: SpanRecord): void {
+    const processed = this.#process(record)
+    if (processed === null) return
+    try {
+      this.exporter.exportSpan(processed)
+    } catch (error) {
+      this.diagnostics.error(`exporter.exportSpan threw; span '${record.name}' was lost`, error)
+    }
+  }
+
+  /** The user's processor: null drops the span; a throw or a non-record keeps the original. */
+  #process(record: SpanRecord): SpanRecord | null {
+    const processor = this.config.processor
+    if (processor === undefined) return record
+    let result: SpanRecord | null | undefined
+    try {
+      result = processor(record)
+    } catch (error) {
+      this.diagnostics.error(
+        `the span processor threw on span '${record.name}'; the span was exported unchanged`,
+        error,
+      )
+      return record
+    }
+    if (result === null) return null
+    if (result === undefined) return record
+    if (!isSpanRecordLike(result)) {
+      this.diagnostics.warn(
+        `the span processor returned neither a span record nor null for span '${record.name}'; the span was exported unchanged. Return the record (e.g. { ...record, input: {} }) or null.`,
+      )
+      return record
+    }
+    return result
+  }
+
+  exportEvaluation(metric: EvaluationMetric): void {
+    try {
+      this.exporter.exportEvaluation(metric)
+    } catch (error) {
+      this.diagnostics.error(`exporter.exportEvaluation threw; evaluation '${metric.label}' was lost`, error)
+    }
+  }
+
+  async flush(options?: FlushOptions): Promise<FlushResult> {
+    try {
+      return await this.exporter.flush(options)
+    } catch (error) {
+      this.diagnostics.error('exporter.flush failed', error)
+      return zeroCounts()
+    }
+  }
+
+  /** Flushes and stops the exporter; later calls return the first call's result. */
+  shutdown(options?: FlushOptions): Promise<FlushResult> {
+    this.#shutdown ??= (async () => {
+      try {
+        return await this.exporter.shutdown(options)
+      } catch (error) {
+        this.diagnostics.error('exporter.shutdown failed', error)
+        return zeroCounts()
+      } finally {
+        this.storage.disable()
+      }
+    })()
+    return this.#shutdown
+  }
+}
+
+export function zeroCounts(): FlushResult {
+  return { spans: { sent: 0, failed: 0, dropped: 0 }, evaluations: { sent: 0, failed: 0, dropped: 0 } }
+}
+
+function isSpanRecordLike(value: unknown): value is SpanRecord {
+  if (typeof value !== 'object' || value === null) return false
+  const record = value as Partial<Record<keyof SpanRecord, unknown>>
+  return (
+    typeof record.spanId === 'string' &&
+    typeof record.traceId === 'string' &&
+    typeof record.kind === 'string' &&
+    typeof record.input === 'object' &&
+    typeof record.output === 'object'
+  )
+}
