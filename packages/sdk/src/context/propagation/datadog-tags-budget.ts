@@ -3,20 +3,23 @@
  * tracestate `dd` member) by leaving out optional entries, never the whole header.
  *
  * dd-trace drops the `pagent` entries and then, still over, the whole header, `_dd.p.tid` with it
- * (protocol §5). Here entries go in a fixed order instead: the agent name, the agent span id, then
- * the remaining optional entries longest first (so a 420-character ml_app goes, and the small
- * sampling entries stay), then last-resort ones; then whatever fits again is put back. Required
- * entries are always kept.
+ * (protocol §5). Here entries go in a fixed order instead: redundant ones (`t.tid`), the agent
+ * name, the agent span id, then the remaining optional entries longest first (so a 420-character
+ * ml_app goes, and the small sampling entries stay), then last-resort ones; then whatever fits
+ * again is put back, and an entry whose companion is gone follows it. Required entries are
+ * always kept.
  */
 
 /** When an entry may be left out: lower goes first; `required` never. */
-export type TrimClass = 'agent-name' | 'agent-span-id' | 'optional' | 'last-resort' | 'required'
+export type TrimClass = 'redundant' | 'agent-name' | 'agent-span-id' | 'optional' | 'last-resort' | 'required'
 
 export interface BudgetEntry {
   /** The key as written (`_dd.p.llmobs_sid`, `t.llmobs_sid`, `s`, ...). */
   readonly key: string
   readonly value: string
   readonly trim: TrimClass
+  /** Key of an entry without which this one means nothing (the agent name needs its span id). */
+  readonly requires?: string
 }
 
 export interface BudgetResult {
@@ -29,11 +32,12 @@ export interface BudgetResult {
 }
 
 const ORDER: Record<TrimClass, number> = {
-  'agent-name': 0,
-  'agent-span-id': 1,
-  optional: 2,
-  'last-resort': 3,
-  required: 4,
+  redundant: 0,
+  'agent-name': 1,
+  'agent-span-id': 2,
+  optional: 3,
+  'last-resort': 4,
+  required: 5,
 }
 
 /** `key<pair>value` joined by a one-character separator: both layouts measure the same. */
@@ -66,11 +70,22 @@ export function fitBudget(entries: readonly BudgetEntry[], maxLength: number): B
   }
   // Cutting a long entry can free room for a short one cut before it (the agent entries before a
   // 420-character ml_app): put back what fits, the most important first.
+  const droppedKeys = new Set(dropped.map((entry) => entry.key))
   for (let index = dropped.length - 1; index >= 0; index--) {
     const entry = dropped[index] as BudgetEntry
+    if (entry.requires !== undefined && droppedKeys.has(entry.requires)) continue
     if (length + entryLength(entry) + 1 <= maxLength) {
       length += entryLength(entry) + 1
       dropped.splice(index, 1)
+      droppedKeys.delete(entry.key)
+    }
+  }
+  // An entry whose companion is gone is dead weight on the wire.
+  for (const entry of entries) {
+    if (entry.requires !== undefined && droppedKeys.has(entry.requires) && !droppedKeys.has(entry.key)) {
+      dropped.push(entry)
+      droppedKeys.add(entry.key)
+      length -= entryLength(entry) + 1
     }
   }
   const droppedSet = new Set(dropped)

@@ -101,7 +101,8 @@ export function injectHeaders(
     }
   }
 
+  // Trimming is routine (a full LLMObs context rarely fits the 256-character dd member with its
+  // agent entries; dd-trace trims there too), so it is reported in `trimmed`, not as a problem.
   if (problems.length === 0 && trimmed.length === 0) return NOTHING_TO_REPORT
-  if (trimmed.length > 0) problems.push(`left out to fit the header budgets: ${trimmed.join(', ')}`)
   return { problems, trimmed }
 }

@@ -62,7 +62,14 @@ export function llmobsEntries(llmobs: LlmobsPropagation, problems: string[]): Bu
       name = undefined
     }
     // Without its span id a name attributes nothing, so it only travels with one (as in dd-trace).
-    if (agentSpanId !== undefined) add(TAG.llmobsAgentName, name, 'agent-name')
+    if (agentSpanId !== undefined && name !== undefined) {
+      entries.push({
+        key: TAG.llmobsAgentName,
+        value: name,
+        trim: 'agent-name',
+        requires: TAG.llmobsAgentSpanId,
+      })
+    }
   }
   return entries
 }

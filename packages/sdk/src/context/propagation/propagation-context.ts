@@ -69,8 +69,10 @@ export interface InjectOptions {
   styles?: readonly PropagationStyle[]
 }
 
-/** What injection left out and why; `trimmed` lists `_dd.p.*`/`t.*` keys cut to fit a budget. */
+/** What injection left out. */
 export interface InjectResult {
+  /** Values that could not be sent as given (invalid ids, characters a header cannot carry, ...). */
   readonly problems: readonly string[]
+  /** `_dd.p.*` (x-datadog-tags) and `t.*`/`o` (tracestate) entries cut to fit the budgets; routine. */
   readonly trimmed: readonly string[]
 }

@@ -114,9 +114,9 @@ export interface DatadogMemberFields {
 }
 
 /**
- * The `dd` member's fields, each with its trim class for the 256-character budget. `t.tid` is
- * optional here because `traceparent` carries the whole trace id; the origin goes last, since
- * `x-datadog-origin` carries it too.
+ * The `dd` member's fields, each with its trim class for the 256-character budget. `t.tid` goes
+ * first: `traceparent`, always sent with it, carries the whole trace id (and dd-trace ignores
+ * `t.tid` on read). The origin goes last, since `x-datadog-origin` carries it too.
  */
 export function datadogMemberEntries(
   fields: DatadogMemberFields,
@@ -135,7 +135,15 @@ export function datadogMemberEntries(
     const key = 't.' + tag.key.slice(6).replace(TRACESTATE_KEY_FILTER, '_')
     const value = encodeValue(tag.value)
     if (value === '') continue
-    entries.push({ key, value, trim: tag.key === TAG.tid ? 'optional' : tag.trim })
+    const trim = tag.key === TAG.tid ? 'redundant' : tag.trim
+    if (tag.requires === undefined) entries.push({ key, value, trim })
+    else
+      entries.push({
+        key,
+        value,
+        trim,
+        requires: 't.' + tag.requires.slice(6).replace(TRACESTATE_KEY_FILTER, '_'),
+      })
   }
   return entries
 }
