@@ -10,7 +10,7 @@ import type { Transport } from '../transport/transport.js'
 import { createTransportStats, type TransportStats } from '../transport/transport-stats.js'
 import { fitSpanEvent } from './event-trimmer.js'
 import { EventWriter } from './event-writer.js'
-import { registerExitFlush, unregisterExitFlush } from './exit-flush.js'
+import { EXIT_FLUSH_BUDGET_MS, registerExitFlush, unregisterExitFlush } from './exit-flush.js'
 import type { Exporter, FlushOptions, FlushResult, StreamCounts } from './exporter.js'
 import { EVALUATIONS_FORMAT, maxItemBytes, spanEventsFormat, type RequestFormat } from './request-format.js'
 import { RouteResolver } from './route-resolver.js'
@@ -33,6 +33,8 @@ export interface EventExporterOptions {
   readonly flushOnExit?: boolean
   /** Re-probe interval of `auto` mode after a miss (grows up to 5 min). Default 5 s. */
   readonly reprobeMs?: number
+  /** At process exit, deliver for at most this long, then give up. Default 10 s. */
+  readonly exitBudgetMs?: number
 }
 
 export interface ExporterStats {
@@ -69,6 +71,7 @@ export class EventExporter implements Exporter {
   readonly #maxEvaluationBytes: number
   readonly #stats = createTransportStats()
   readonly #abort = new AbortController()
+  readonly exitBudgetMs: number
   #shutdown: Promise<FlushResult> | undefined
 
   constructor(options: EventExporterOptions) {
@@ -96,6 +99,7 @@ export class EventExporter implements Exporter {
     const concurrency = options.concurrency ?? 2
     this.#spans = this.#writer('spans', spanFormat, concurrency)
     this.#evaluations = this.#writer('evaluations', EVALUATIONS_FORMAT, concurrency)
+    this.exitBudgetMs = options.exitBudgetMs ?? EXIT_FLUSH_BUDGET_MS
     if (options.flushOnExit ?? true) registerExitFlush(this)
   }
 
@@ -184,14 +188,23 @@ export class EventExporter implements Exporter {
     }
   }
 
-  async #close(timeoutMs: number): Promise<FlushResult> {
-    unregisterExitFlush(this)
-    await this.flush({ timeoutMs })
-    // Past the deadline: what is still queued fails now, and in-flight retries stop waiting.
+  /**
+   * Stops for good without waiting: queued items count as failed, in-flight requests and retry
+   * waits are cut short (their items fail too). Used when the exit budget is spent.
+   */
+  abandon(): void {
     this.#spans.close()
     this.#evaluations.close()
     this.#abort.abort()
+  }
+
+  async #close(timeoutMs: number): Promise<FlushResult> {
+    await this.flush({ timeoutMs })
+    // Past the deadline: what is still queued fails now, and in-flight retries stop waiting.
+    this.abandon()
     await this.flush({ timeoutMs: 1_000 })
+    // Only now: until here the hook keeps a process alive that is awaiting this shutdown.
+    unregisterExitFlush(this)
     this.#transport.destroy()
     return this.#result()
   }

@@ -1,0 +1,124 @@
+// End to end: the Datadog exporter against a real HTTP listener standing in for the Datadog Agent.
+import type { EvaluationPayload, SpanEventEnvelope } from '@llmobs/protocol'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { type LLMObsOptions, resolveConfig } from '../../src/config.js'
+import { createDatadogExporter } from '../../src/export/datadog-exporter.js'
+import type { Exporter } from '../../src/export/exporter.js'
+import { makeEvaluation, makeRecord } from '../../src/export/span-fixtures.test-helper.js'
+import { encodeSpanEvent } from '../../src/export/span-event-encoder.js'
+import { Diagnostics } from '../../src/internal/diagnostics.js'
+import { SDK_VERSION } from '../../src/internal/version.js'
+import {
+  type RecordingServer,
+  startRecordingServer,
+} from '../../src/transport/recording-server.test-helper.js'
+
+const KEY = '0123456789abcdef0123456789abcdef'
+let agent: RecordingServer
+let exporter: Exporter | undefined
+let lines: string[]
+
+beforeEach(async () => {
+  lines = []
+  agent = await startRecordingServer((r) =>
+    r.url === '/info'
+      ? {
+          status: 200,
+          body: JSON.stringify({ version: '7.99.0', endpoints: ['/v0.4/traces', '/evp_proxy/v2/'] }),
+        }
+      : { status: 202, body: '{}' },
+  )
+})
+afterEach(async () => {
+  await exporter?.shutdown({ timeoutMs: 2000 })
+  exporter = undefined
+  await agent.close()
+})
+
+function start(options: LLMObsOptions) {
+  const { config } = resolveConfig({
+    mlApp: 'demo',
+    service: 'svc',
+    env: 'dev',
+    agentUrl: agent.url,
+    ...options,
+  })
+  const diagnostics = new Diagnostics({ logger: { warn: (m: string) => lines.push(m) } })
+  exporter = createDatadogExporter(config, diagnostics)
+  return { exporter, config }
+}
+
+describe('export through the agent EVP proxy', () => {
+  it('auto mode: asks /info once, then posts span envelopes and evaluations with the proxy headers', async () => {
+    const { exporter, config } = start({ mode: 'auto', apiKey: KEY })
+    const records = [
+      makeRecord(),
+      makeRecord({ kind: 'workflow', name: 'flow', input: { value: 'q' }, output: { value: 'a' } }),
+    ]
+    for (const record of records) exporter.exportSpan(record)
+    const evaluation = makeEvaluation()
+    exporter.exportEvaluation(evaluation)
+    const result = await exporter.flush()
+    expect(result).toEqual({
+      spans: { sent: 2, failed: 0, dropped: 0 },
+      evaluations: { sent: 1, failed: 0, dropped: 0 },
+    })
+
+    const info = agent.received.filter((r) => r.url === '/info')
+    expect(info.map((r) => r.method)).toEqual(['GET'])
+    const spans = agent.received.filter((r) => r.url === '/evp_proxy/v2/api/v2/llmobs')
+    const evals = agent.received.filter((r) => r.url === '/evp_proxy/v2/api/intake/llm-obs/v2/eval-metric')
+    expect(spans).toHaveLength(1)
+    expect(evals).toHaveLength(1)
+    expect(agent.received.indexOf(info[0]!)).toBe(0)
+
+    const post = spans[0]!
+    expect(post.method).toBe('POST')
+    expect(post.headers['content-type']).toBe('application/json')
+    expect(post.headers['x-datadog-evp-subdomain']).toBe('llmobs-intake')
+    expect(post.headers['dd-api-key']).toBeUndefined() // the agent adds it, never us
+    expect(post.headers['content-length']).toBe(String(Buffer.byteLength(post.body)))
+    const envelopes = JSON.parse(post.body) as SpanEventEnvelope[]
+    expect(envelopes).toEqual(
+      records.map((record) => ({
+        '_dd.stage': 'raw',
+        '_dd.tracer_version': SDK_VERSION,
+        event_type: 'span',
+        spans: [JSON.parse(JSON.stringify(encodeSpanEvent(record, config)))],
+      })),
+    )
+
+    expect(evals[0]!.headers['x-datadog-evp-subdomain']).toBe('api')
+    expect(JSON.parse(evals[0]!.body)).toEqual({
+      data: { type: 'evaluation_metric', attributes: { metrics: [evaluation] } },
+    } satisfies EvaluationPayload)
+    expect(lines).toEqual([])
+  })
+
+  it('agent-proxy mode: no /info probe, and keep-alive reuses connections', async () => {
+    const { exporter } = start({ mode: 'agent-proxy' })
+    for (let round = 0; round < 5; round++) {
+      exporter.exportSpan(makeRecord())
+      await exporter.flush()
+    }
+    expect(agent.received.map((r) => r.url)).toEqual(Array(5).fill('/evp_proxy/v2/api/v2/llmobs'))
+    expect(agent.connections()).toBe(1)
+  })
+
+  it('auto mode with an agent that lacks the proxy and no API key: counts failed, warns clearly', async () => {
+    agent.handler = (r) =>
+      r.url === '/info' ? { status: 200, body: '{"endpoints":["/v0.4/traces"]}' } : { status: 200 }
+    const { exporter } = start({ mode: 'auto' })
+    exporter.exportSpan(makeRecord())
+    exporter.exportEvaluation(makeEvaluation())
+    const result = await exporter.flush()
+    expect(result).toEqual({
+      spans: { sent: 0, failed: 1, dropped: 0 },
+      evaluations: { sent: 0, failed: 1, dropped: 0 },
+    })
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toContain(`the Datadog Agent at ${agent.url} does not offer the EVP proxy`)
+    expect(lines[0]).toContain('no apiKey')
+    expect(agent.received.filter((r) => r.method === 'POST')).toHaveLength(0)
+  })
+})
