@@ -191,6 +191,15 @@ describe('injectHeaders', () => {
     expect(headers['x-other']).toBe('kept')
   })
 
+  it('removes our headers spelled in another case, so none travels twice', () => {
+    const headers: HeaderRecord = { Traceparent: 'stale', 'X-Datadog-Trace-Id': '1', Accept: 'text/plain' }
+    injectHeaders(headers, base)
+    expect(headers.Traceparent).toBeUndefined()
+    expect(headers['X-Datadog-Trace-Id']).toBeUndefined()
+    expect(headers.Accept).toBe('text/plain')
+    expect(headers.traceparent).toMatch(/^00-/)
+  })
+
   it('refuses an origin Node could not send and a malformed foreign tracestate', () => {
     const headers: HeaderRecord = {}
     const result = injectHeaders(headers, {

@@ -1,6 +1,7 @@
 import { writeDatadogHeaders } from './datadog-headers.js'
 import { fitBudget } from './datadog-tags-budget.js'
 import { propagationEntries } from './datadog-tags.js'
+import { PROPAGATION_HEADERS } from './header-reader.js'
 import type {
   HeaderRecord,
   InjectOptions,
@@ -13,6 +14,7 @@ import { datadogMemberEntries, foreignMembers, formatTracestate } from './traces
 import { formatTraceparent } from './w3c-traceparent.js'
 import { decimalToHex16, normalizeDecimalId, normalizeTraceId } from './wire-ids.js'
 
+const PROPAGATION_HEADER_NAMES: ReadonlySet<string> = new Set(PROPAGATION_HEADERS)
 const DEFAULT_STYLES: readonly PropagationStyle[] = ['datadog', 'tracecontext']
 const NOTHING_TO_REPORT: InjectResult = Object.freeze({
   problems: Object.freeze([]),
@@ -32,6 +34,17 @@ function origin(value: string | undefined, problems: string[]): string | undefin
   if (HEADER_VALUE.test(value) && value.trim() === value) return value
   problems.push('origin not propagated: not a valid header value')
   return undefined
+}
+
+/**
+ * Headers are written lowercase; a `Traceparent` left by the caller would travel beside ours as a
+ * second, contradicting header.
+ */
+function removeOtherSpellings(carrier: HeaderRecord): void {
+  for (const key of Object.keys(carrier)) {
+    const lower = key.toLowerCase()
+    if (lower !== key && PROPAGATION_HEADER_NAMES.has(lower)) delete carrier[key]
+  }
 }
 
 /**
@@ -69,6 +82,7 @@ export function injectHeaders(
   const entries = propagationEntries(ctx, traceId, problems)
   const trimmed: string[] = []
   const styles = options?.styles ?? DEFAULT_STYLES
+  removeOtherSpellings(carrier)
 
   if (styles.includes('datadog')) {
     const fields = { traceId, parentId, samplingPriority: priority, origin: originValue }

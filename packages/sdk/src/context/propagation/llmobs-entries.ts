@@ -46,9 +46,12 @@ export function llmobsEntries(llmobs: LlmobsPropagation, problems: string[]): Bu
   if (decision === 0 || decision === 1) add(TAG.llmobsSamplingDecision, String(decision), 'optional')
   else if (decision !== undefined) problems.push(`${TAG.llmobsSamplingDecision} not propagated: not 0 or 1`)
 
-  // Accepts the decimal form too, for a context assembled from wire values.
-  const hex = llmobsTraceIdFromWire(llmobs.traceId)
-  const traceId = hex === undefined ? undefined : llmobsTraceIdToWire(hex)
+  // 32 hex in memory; the decimal form is accepted too, for a context assembled from wire values.
+  let traceId = llmobsTraceIdToWire(llmobs.traceId)
+  if (traceId === undefined) {
+    const hex = llmobsTraceIdFromWire(llmobs.traceId)
+    if (hex !== undefined) traceId = llmobsTraceIdToWire(hex)
+  }
   if (traceId === undefined) problems.push(`${TAG.llmobsTraceId} not propagated: not a 128-bit trace id`)
   add(TAG.llmobsTraceId, traceId, 'required')
 

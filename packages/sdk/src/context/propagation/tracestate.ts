@@ -38,6 +38,10 @@ export interface ParsedTracestate {
   readonly foreign: string[]
 }
 
+function decodeValue(text: string): string {
+  return text.includes('~') ? text.replaceAll('~', '=') : text
+}
+
 function decodeDatadogMember(value: string, problems: string[]): DatadogTracestate {
   const dd: DatadogTracestate = { tags: new Map() }
   for (const field of value.split(';')) {
@@ -49,14 +53,14 @@ function decodeDatadogMember(value: string, problems: string[]): DatadogTracesta
       if (INTEGER.test(text)) dd.samplingPriority = Number(text)
       else problems.push(`tracestate dd s:${text.slice(0, 16)} ignored`)
     } else if (key === 'o') {
-      if (text !== '') dd.origin = text.replaceAll('~', '=')
+      if (text !== '') dd.origin = decodeValue(text)
     } else if (key === 'p') {
       const hex = text.toLowerCase()
       if (HEX16.test(hex)) dd.lastParentId = hex
       else problems.push(`tracestate dd p:${text.slice(0, 20)} ignored: not 16 hex digits`)
     } else if (key.startsWith('t.')) {
       const tag = '_dd.p.' + key.slice(2)
-      const decoded = text.replaceAll('~', '=')
+      const decoded = decodeValue(text)
       if (TAG_KEY.test(tag) && TAG_VALUE.test(decoded) && decoded !== '') dd.tags.set(tag, decoded)
       else problems.push(`tracestate dd field ${JSON.stringify(key.slice(0, 40))} ignored: malformed`)
     }
@@ -98,7 +102,12 @@ export function parseTracestate(header: string, problems: string[]): ParsedTrace
   return { dd, foreign }
 }
 
+// Anything `encodeValue` would change: most values have none, and skip three replaces.
+const NEEDS_ENCODING = /[^\x20-\x2B\x2D-\x3A\x3C\x3E-\x7D]| $/
+const NEEDS_KEY_ENCODING = /[^\x21-\x2B\x2D-\x39\x3C\x3E-\x7E]/
+
 function encodeValue(value: string): string {
+  if (!NEEDS_ENCODING.test(value)) return value
   // A member value may not end in a space (W3C `nblk-chr`), and any field may end up last.
   return value
     .replace(TRACESTATE_VALUE_FILTER, '_')
@@ -132,7 +141,8 @@ export function datadogMemberEntries(
   }
   entries.push({ key: 'p', value: fields.parentIdHex, trim: 'required' })
   for (const tag of tags) {
-    const key = 't.' + tag.key.slice(6).replace(TRACESTATE_KEY_FILTER, '_')
+    const name = tag.key.slice(6)
+    const key = 't.' + (NEEDS_KEY_ENCODING.test(name) ? name.replace(TRACESTATE_KEY_FILTER, '_') : name)
     const value = encodeValue(tag.value)
     if (value === '') continue
     const trim = tag.key === TAG.tid ? 'redundant' : tag.trim

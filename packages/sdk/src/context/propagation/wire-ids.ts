@@ -16,15 +16,19 @@ export function normalizeTraceId(text: string): string | undefined {
   return hex === ZERO32 ? undefined : hex
 }
 
+// Up to 19 digits without a leading zero is always a canonical 64-bit id: no BigInt needed.
+const SHORT_CANONICAL_DECIMAL = /^[1-9][0-9]{0,18}$/
+
 /** A 64-bit decimal id in canonical form (no leading zeros); undefined when malformed or out of range. */
 export function normalizeDecimalId(text: string): string | undefined {
+  if (SHORT_CANONICAL_DECIMAL.test(text)) return text
   const value = parseDecimalId(text)
   return value === undefined ? undefined : toDecimal(value)
 }
 
 /** Low 64 bits of a 32-hex trace id, in decimal (`x-datadog-trace-id`). */
 export function lowHalfDecimal(traceId: string): string {
-  return toDecimal(BigInt('0x' + traceId.slice(16)))
+  return BigInt('0x' + traceId.slice(16)).toString(10)
 }
 
 export function decimalToHex16(decimal: string): string {
@@ -32,7 +36,7 @@ export function decimalToHex16(decimal: string): string {
 }
 
 export function hex16ToDecimal(hex: string): string {
-  return toDecimal(BigInt('0x' + hex))
+  return BigInt('0x' + hex).toString(10)
 }
 
 /** Decimal wire form of an LLMObs trace id (dd-trace's `llmObsTraceIdToWire`). */
