@@ -201,6 +201,21 @@ describe('extractHeaders: both families (datadog,tracecontext, as dd-trace by de
     })
   })
 
+  it('x-datadog-tags and the priority both lost: the dd member supplies tags, priority and decision maker', () => {
+    const context = extractHeaders({
+      'x-datadog-trace-id': LOW,
+      'x-datadog-parent-id': PARENT,
+      traceparent: traceparent('0abfe71cd4b34a20'),
+      tracestate: `dd=s:2;t.dm:-4;t.llmobs_parent_id:9;t.llmobs_trace_id:${LLMOBS_TRACE}`,
+    })
+    expect(context).toMatchObject({
+      apmTraceId: TRACE,
+      samplingPriority: 2,
+      decisionMaker: '-4',
+      llmobs: { traceId: LLMOBS_TRACE, parentId: '9' },
+    })
+  })
+
   it('Datadog without a priority takes the W3C one and its decision maker', () => {
     const { 'x-datadog-sampling-priority': _p, ...rest } = datadog
     const context = extractHeaders({

@@ -99,7 +99,8 @@ function fromDatadog(dd: DatadogHeaderContext, w3c: W3c | undefined, problems: s
   if (ctx.origin === undefined && ddState?.origin !== undefined) ctx.origin = ddState.origin
   // x-datadog-tags, when present, is the whole truth (as in dd-trace): the dd member's values are
   // lossy (';' and '~' become '_'). Without it (lost on the way) the dd member stands in.
-  if (tags.size === 0 && ddState !== undefined) for (const [key, value] of ddState.tags) tags.set(key, value)
+  if (dd.tags.size === 0 && ddState !== undefined)
+    for (const [key, value] of ddState.tags) tags.set(key, value)
   finish(ctx, tags, problems)
   if (tracestate !== undefined && tracestate.foreign.length > 0)
     ctx.foreignTracestate = tracestate.foreign.join(',')

@@ -120,7 +120,9 @@ describe('injectHeaders', () => {
     expect(headers['x-datadog-tags']).toBe(
       '_dd.p.tid=6b03fc1900000000,_dd.p.dm=-0,_dd.p.llmobs_pagent_span_id=1',
     )
-    expect(result.problems).toHaveLength(7)
+    // The bad parent id is not even looked at: without its trace a parent would mislead downstream.
+    expect(result.problems).toHaveLength(6)
+    expect(result.problems[0]).toMatch(/_dd\.p\.llmobs_trace_id and _dd\.p\.llmobs_parent_id not propagated/)
     assertSendable(headers)
   })
 

@@ -27,8 +27,18 @@ export function llmobsEntries(llmobs: LlmobsPropagation, problems: string[]): Bu
     if (value !== undefined) entries.push({ key, value, trim })
   }
 
+  // 32 hex in memory; the decimal form is accepted too, for a context assembled from wire values.
+  let traceId = llmobsTraceIdToWire(llmobs.traceId)
+  if (traceId === undefined) {
+    const hex = llmobsTraceIdFromWire(llmobs.traceId)
+    if (hex !== undefined) traceId = llmobsTraceIdToWire(hex)
+  }
   let parentId: string | undefined = ROOT_PARENT_ID
-  if (llmobs.parentId !== undefined && llmobs.parentId !== ROOT_PARENT_ID) {
+  if (traceId === undefined) {
+    // A parent without its trace would be continued in a fresh trace downstream: neither goes.
+    problems.push(`${TAG.llmobsTraceId} and ${TAG.llmobsParentId} not propagated: not a 128-bit trace id`)
+    parentId = undefined
+  } else if (llmobs.parentId !== undefined && llmobs.parentId !== ROOT_PARENT_ID) {
     parentId = normalizeDecimalId(llmobs.parentId)
     if (parentId === undefined) problems.push(`${TAG.llmobsParentId} not propagated: not a 64-bit decimal id`)
   }
@@ -46,13 +56,6 @@ export function llmobsEntries(llmobs: LlmobsPropagation, problems: string[]): Bu
   if (decision === 0 || decision === 1) add(TAG.llmobsSamplingDecision, String(decision), 'optional')
   else if (decision !== undefined) problems.push(`${TAG.llmobsSamplingDecision} not propagated: not 0 or 1`)
 
-  // 32 hex in memory; the decimal form is accepted too, for a context assembled from wire values.
-  let traceId = llmobsTraceIdToWire(llmobs.traceId)
-  if (traceId === undefined) {
-    const hex = llmobsTraceIdFromWire(llmobs.traceId)
-    if (hex !== undefined) traceId = llmobsTraceIdToWire(hex)
-  }
-  if (traceId === undefined) problems.push(`${TAG.llmobsTraceId} not propagated: not a 128-bit trace id`)
   add(TAG.llmobsTraceId, traceId, 'required')
 
   if (llmobs.agentSpanId !== undefined) {
