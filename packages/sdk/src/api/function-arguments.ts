@@ -39,6 +39,8 @@ export function parameterNames(fn: AnyFunction): readonly string[] | null {
   } catch {
     return null
   }
+  // Native and bound functions show no parameters in their source.
+  if (source.endsWith('{ [native code] }')) return null
   const list = parameterList(source)
   if (list === null) return null
   const params = splitTopLevel(list)
