@@ -17,7 +17,7 @@ describe('BatchQueue', () => {
     for (let i = 0; i < 12_000; i++) {
       const text = item(i, 1000 + (i % 7) * 50)
       items.push(text)
-      expect(queue.push(text, Buffer.byteLength(text))).not.toBe('full')
+      expect(queue.push(text)).not.toBe('full')
     }
     queue.seal()
     const seen: string[] = []
@@ -25,9 +25,9 @@ describe('BatchQueue', () => {
     for (let batch = queue.take(); batch !== undefined; batch = queue.take()) {
       batches++
       const body = queue.body(batch)
-      expect(Buffer.byteLength(body)).toBe(batch.bodyBytes)
+      expect(body.length).toBe(batch.bodyBytes)
       expect(batch.bodyBytes).toBeLessThanOrEqual(LIMITS.requestBytes)
-      const envelopes = JSON.parse(body) as Array<{ spans: Array<{ span_id: string }> }>
+      const envelopes = JSON.parse(body.toString('utf8')) as Array<{ spans: Array<{ span_id: string }> }>
       for (const e of envelopes) seen.push(e.spans[0]!.span_id)
     }
     expect(batches).toBe(3)
@@ -40,38 +40,79 @@ describe('BatchQueue', () => {
     const queue = new BatchQueue(EVALUATIONS_FORMAT, { maxItems: 10, maxBytes: 10_000, requestBytes: 100 })
     const overhead = EVALUATIONS_FORMAT.openBytes + EVALUATIONS_FORMAT.closeBytes
     const a = 'a'.repeat(100 - overhead - 10)
-    expect(queue.push(a, a.length)).toBe('queued')
-    expect(queue.push('b'.repeat(9), 9)).toBe('queued') // separator (1) + 9 = exactly 100
-    expect(queue.push('c', 1)).toBe('sealed')
+    expect(queue.push(a)).toBe('queued')
+    expect(queue.push('b'.repeat(9))).toBe('queued') // separator (1) + 9 = exactly 100
+    expect(queue.push('c')).toBe('sealed')
     expect(queue.sealedCount).toBe(1)
     expect(queue.take()?.bodyBytes).toBe(100)
   })
 
   it('refuses items past maxItems or maxBytes, counting only what is not taken', () => {
     const queue = new BatchQueue(EVALUATIONS_FORMAT, { maxItems: 3, maxBytes: 25, requestBytes: 1000 })
-    expect(queue.push('x'.repeat(10), 10)).toBe('queued')
-    expect(queue.push('x'.repeat(10), 10)).toBe('queued')
-    expect(queue.push('x'.repeat(10), 10)).toBe('full') // 30 bytes > 25
-    expect(queue.push('x'.repeat(5), 5)).toBe('queued')
-    expect(queue.push('x', 0)).toBe('full') // 3 items
+    expect(queue.push('x'.repeat(10))).toBe('queued')
+    expect(queue.push('x'.repeat(10))).toBe('queued')
+    expect(queue.push('x'.repeat(10))).toBe('full') // 30 bytes > 25
+    expect(queue.push('x'.repeat(5))).toBe('queued')
+    expect(queue.push('x')).toBe('full') // 3 items
     expect([queue.items, queue.bytes]).toEqual([3, 25])
     queue.seal()
     queue.take()
     expect([queue.items, queue.bytes]).toEqual([0, 0])
-    expect(queue.push('y', 1)).toBe('queued')
+    expect(queue.push('y')).toBe('queued')
   })
 
   it('numbers items without gaps and reports the oldest still queued', () => {
     const queue = new BatchQueue(EVALUATIONS_FORMAT, { maxItems: 10, maxBytes: 1000, requestBytes: 1000 })
     expect(queue.oldestSeq).toBe(0)
-    queue.push('a', 1)
-    queue.push('b', 1)
+    queue.push('a')
+    queue.push('b')
     queue.seal()
-    queue.push('c', 1)
+    queue.push('c')
     expect([queue.oldestSeq, queue.nextSeq]).toEqual([0, 3])
     queue.take()
     expect(queue.oldestSeq).toBe(2)
     expect(queue.clear()).toBe(1)
     expect(queue.oldestSeq).toBe(3)
+  })
+
+  it('measures multi-byte items exactly and undoes a write that breaks the byte bound', () => {
+    const queue = new BatchQueue(EVALUATIONS_FORMAT, { maxItems: 100, maxBytes: 40, requestBytes: 10_000 })
+    expect(queue.push('"héllo ✓ 😀"')).toBe('queued') // 11 UTF-16 units, 17 bytes
+    expect(queue.bytes).toBe(17)
+    expect(queue.push('"' + 'é'.repeat(20) + '"')).toBe('full') // 42 bytes: written, then undone
+    expect(queue.push('"ok"')).toBe('queued')
+    queue.seal()
+    const batch = queue.take()!
+    expect(JSON.parse(queue.body(batch).toString('utf8'))).toEqual({
+      data: { type: 'evaluation_metric', attributes: { metrics: ['héllo ✓ 😀', 'ok'] } },
+    })
+    expect(batch.bodyBytes).toBe(EVALUATIONS_FORMAT.openBytes + 17 + 1 + 4 + EVALUATIONS_FORMAT.closeBytes)
+  })
+
+  it('never sends an empty batch when the first item of a new batch is refused', () => {
+    const queue = new BatchQueue(EVALUATIONS_FORMAT, { maxItems: 100, maxBytes: 10, requestBytes: 10_000 })
+    expect(queue.push('"' + 'x'.repeat(20) + '"')).toBe('full')
+    queue.seal()
+    expect(queue.sealedCount).toBe(0)
+  })
+
+  it('grows its buffer from small to a full request without losing bytes', () => {
+    const queue = new BatchQueue(EVALUATIONS_FORMAT, {
+      maxItems: 100_000,
+      maxBytes: 1 << 30,
+      requestBytes: 1 << 20,
+    })
+    const items = Array.from({ length: 3000 }, (_, i) => JSON.stringify({ i, text: 'ü'.repeat(i % 300) }))
+    for (const item of items) queue.push(item)
+    queue.seal()
+    const parsed: unknown[] = []
+    for (let batch = queue.take(); batch !== undefined; batch = queue.take()) {
+      expect(batch.bodyBytes).toBeLessThanOrEqual(1 << 20)
+      const body = JSON.parse(queue.body(batch).toString('utf8')) as {
+        data: { attributes: { metrics: unknown[] } }
+      }
+      parsed.push(...body.data.attributes.metrics)
+    }
+    expect(parsed).toEqual(items.map((item) => JSON.parse(item) as unknown))
   })
 })

@@ -120,25 +120,28 @@ export class EventExporter implements Exporter {
       }
       let json = this.#serialise(event, 'spans')
       if (json === undefined) return
-      let bytes = Buffer.byteLength(json)
-      if (bytes > this.#maxSpanBytes) {
-        const fitted = fitSpanEvent(json, bytes, this.#maxSpanBytes)
-        if (fitted === undefined) {
-          this.#spans.countDropped()
+      // Measure only what could be too large: UTF-8 takes at most 3 bytes per UTF-16 unit, and the
+      // queue measures everything else by writing it.
+      if (json.length * 3 > this.#maxSpanBytes) {
+        const bytes = Buffer.byteLength(json)
+        if (bytes > this.#maxSpanBytes) {
+          const fitted = fitSpanEvent(json, bytes, this.#maxSpanBytes)
+          if (fitted === undefined) {
+            this.#spans.countDropped()
+            this.#report(
+              'oversize-span',
+              `span "${record.name}" is over the 5 MiB event limit even with its input and output dropped; it was dropped`,
+            )
+            return
+          }
           this.#report(
-            'oversize-span',
-            `span "${record.name}" is over the 5 MiB event limit even with its input and output dropped; it was dropped`,
+            'trimmed-span',
+            `span "${record.name}" was over the 5 MiB event limit; trimmed (${fitted.added.join(', ')})`,
           )
-          return
+          json = fitted.json
         }
-        this.#report(
-          'trimmed-span',
-          `span "${record.name}" was over the 5 MiB event limit; trimmed (${fitted.added.join(', ')})`,
-        )
-        json = fitted.json
-        bytes = fitted.bytes
       }
-      this.#spans.enqueue(json, bytes)
+      this.#spans.enqueue(json)
     } catch (err) {
       this.#spans.countDropped()
       this.#report('export-span', `a span could not be exported and was dropped: ${describe(err)}`)
@@ -149,8 +152,7 @@ export class EventExporter implements Exporter {
     try {
       const json = this.#serialise(metric, 'evaluations')
       if (json === undefined) return
-      const bytes = Buffer.byteLength(json)
-      if (bytes > this.#maxEvaluationBytes) {
+      if (json.length * 3 > this.#maxEvaluationBytes && Buffer.byteLength(json) > this.#maxEvaluationBytes) {
         this.#evaluations.countDropped()
         this.#report(
           'oversize-evaluation',
@@ -158,7 +160,7 @@ export class EventExporter implements Exporter {
         )
         return
       }
-      this.#evaluations.enqueue(json, bytes)
+      this.#evaluations.enqueue(json)
     } catch (err) {
       this.#evaluations.countDropped()
       this.#report(
@@ -218,7 +220,7 @@ export class EventExporter implements Exporter {
       requestBytes: LIMITS.requestBytes,
       flushIntervalMs: c.flushIntervalMs,
       concurrency,
-      deliver: (body, bodyBytes, count) => this.#deliver(stream, body, bodyBytes, count),
+      deliver: (body, count) => this.#deliver(stream, body, count),
       onOverflow: () =>
         this.#report(
           `queue-full-${stream}`,
@@ -228,13 +230,13 @@ export class EventExporter implements Exporter {
     })
   }
 
-  async #deliver(stream: Stream, body: string, bodyBytes: number, count: number): Promise<boolean> {
+  async #deliver(stream: Stream, body: Buffer, count: number): Promise<boolean> {
     const routed = await this.#routes.resolve()
     if (!routed.ok) return false
     const { url, headers } = routed.route[stream]
     const outcome = await sendWithRetry(
       this.#transport,
-      { method: 'POST', url, headers, body, bodyBytes, timeoutMs: this.#config.requestTimeoutMs },
+      { method: 'POST', url, headers, body, timeoutMs: this.#config.requestTimeoutMs },
       {
         ...(this.#retryPolicy !== undefined ? { policy: this.#retryPolicy } : {}),
         signal: this.#abort.signal,
@@ -245,7 +247,7 @@ export class EventExporter implements Exporter {
       },
     )
     this.#stats.requests += outcome.attempts
-    this.#stats.bytes += bodyBytes * outcome.attempts
+    this.#stats.bytes += body.length * outcome.attempts
     if (outcome.status === 'success') return true
     this.#stats.errors++
     this.#report(

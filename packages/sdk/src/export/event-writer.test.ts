@@ -19,7 +19,8 @@ function writer(overrides: Partial<EventWriterOptions> = {}) {
     requestBytes: 1000,
     flushIntervalMs: 60_000,
     concurrency: 2,
-    deliver: (body, _bytes, count) => new Promise<boolean>((resolve) => calls.push({ body, count, resolve })),
+    deliver: (body, count) =>
+      new Promise<boolean>((resolve) => calls.push({ body: body.toString('utf8'), count, resolve })),
     onOverflow: () => overflows++,
     ...overrides,
   })
@@ -31,7 +32,7 @@ const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
 describe('EventWriter', () => {
   it('sends a full request as soon as one is queued, without waiting for the timer', async () => {
     const { w, calls } = writer()
-    for (let i = 0; i < 20; i++) w.enqueue(`"${'x'.repeat(98)}"`, 100) // ~9 fit one 1,000-byte request
+    for (let i = 0; i < 20; i++) w.enqueue(`"${'x'.repeat(98)}"`) // ~9 fit one 1,000-byte request
     expect(calls).toHaveLength(0) // nothing happens inside the caller's synchronous code
     await tick()
     expect(calls).toHaveLength(2) // two full batches, bounded by concurrency 2
@@ -41,7 +42,7 @@ describe('EventWriter', () => {
 
   it('bounds requests in flight and settles every item exactly once', async () => {
     const { w, calls } = writer({ concurrency: 1 })
-    for (let i = 0; i < 25; i++) w.enqueue(`"${'x'.repeat(98)}"`, 100)
+    for (let i = 0; i < 25; i++) w.enqueue(`"${'x'.repeat(98)}"`)
     const flushed = w.flush()
     expect(calls).toHaveLength(1)
     calls[0]!.resolve(true)
@@ -57,10 +58,10 @@ describe('EventWriter', () => {
 
   it('flush resolves only when what was queued before it is settled', async () => {
     const { w, calls } = writer()
-    w.enqueue('1', 1)
+    w.enqueue('1')
     let done = false
     const flushed = w.flush().then(() => (done = true))
-    w.enqueue('2', 1) // queued after the flush call: not waited for
+    w.enqueue('2') // queued after the flush call: not waited for
     await tick()
     expect(done).toBe(false)
     calls[0]!.resolve(true)
@@ -71,7 +72,7 @@ describe('EventWriter', () => {
 
   it('flush with a timeout gives up waiting', async () => {
     const { w } = writer()
-    w.enqueue('1', 1)
+    w.enqueue('1')
     const started = Date.now()
     await w.flush(50)
     expect(Date.now() - started).toBeLessThan(5000)
@@ -80,17 +81,17 @@ describe('EventWriter', () => {
 
   it('drops past maxQueueItems and maxQueueBytes, reports each overflow, counts it', () => {
     const byItems = writer({ maxQueueItems: 3 })
-    for (let i = 0; i < 5; i++) byItems.w.enqueue('1', 1)
+    for (let i = 0; i < 5; i++) byItems.w.enqueue('1')
     expect(byItems.w.counts.dropped).toBe(2)
     expect(byItems.overflows()).toBe(2)
     const byBytes = writer({ maxQueueBytes: 250 })
-    for (let i = 0; i < 5; i++) byBytes.w.enqueue(`"${'x'.repeat(98)}"`, 100)
+    for (let i = 0; i < 5; i++) byBytes.w.enqueue(`"${'x'.repeat(98)}"`)
     expect(byBytes.w.counts.dropped).toBe(3)
   })
 
   it('sends on the timer', async () => {
     const { w, calls } = writer({ flushIntervalMs: 20 })
-    w.enqueue('1', 1)
+    w.enqueue('1')
     const deadline = Date.now() + 5000
     while (calls.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5))
     expect(calls).toHaveLength(1)
@@ -100,11 +101,11 @@ describe('EventWriter', () => {
 
   it('close counts what is still queued as failed and refuses more', async () => {
     const { w, calls } = writer({ concurrency: 1 })
-    for (let i = 0; i < 12; i++) w.enqueue(`"${'x'.repeat(98)}"`, 100)
+    for (let i = 0; i < 12; i++) w.enqueue(`"${'x'.repeat(98)}"`)
     void w.flush()
     w.close()
     expect(w.counts.failed).toBe(3)
-    w.enqueue('late', 4)
+    w.enqueue('late')
     expect(w.counts.dropped).toBe(1)
     calls[0]!.resolve(true)
     await w.flush()
@@ -117,11 +118,11 @@ describe('EventWriter', () => {
         throw new Error('boom')
       },
     })
-    thrower.w.enqueue('1', 1)
+    thrower.w.enqueue('1')
     await thrower.w.flush()
     expect(thrower.w.counts.failed).toBe(1)
     const rejecter = writer({ deliver: () => Promise.reject(new Error('boom')) })
-    rejecter.w.enqueue('1', 1)
+    rejecter.w.enqueue('1')
     await rejecter.w.flush()
     expect(rejecter.w.counts.failed).toBe(1)
   })

@@ -3,7 +3,7 @@ import type { StreamCounts } from './exporter.js'
 import type { RequestFormat } from './request-format.js'
 
 /** Sends one request body; resolves true when delivered, false when its items are lost. */
-export type DeliverBatch = (body: string, bodyBytes: number, itemCount: number) => Promise<boolean>
+export type DeliverBatch = (body: Buffer, itemCount: number) => Promise<boolean>
 
 export interface EventWriterOptions {
   readonly format: RequestFormat
@@ -64,13 +64,13 @@ export class EventWriter {
     return this.#queue.items > 0 || this.#inFlight.size > 0
   }
 
-  /** Queues one serialised item of `bytes` UTF-8 bytes. Returns false when it was dropped. */
-  enqueue(item: string, bytes: number): boolean {
+  /** Queues one serialised item. Returns false when it was dropped. */
+  enqueue(item: string): boolean {
     if (this.#closed) {
       this.#counts.dropped++
       return false
     }
-    const outcome = this.#queue.push(item, bytes)
+    const outcome = this.#queue.push(item)
     if (outcome === 'full') {
       this.#counts.dropped++
       this.#options.onOverflow()
@@ -152,13 +152,10 @@ export class EventWriter {
 
   #send(batch: Batch): void {
     this.#inFlight.add(batch)
-    const count = batch.items.length
-    const body = this.#queue.body(batch)
-    // The body holds the bytes now; the item strings can go.
-    batch.items.length = 0
+    const count = batch.count
     let delivery: Promise<boolean>
     try {
-      delivery = this.#options.deliver(body, batch.bodyBytes, count)
+      delivery = this.#options.deliver(this.#queue.body(batch), count)
     } catch {
       delivery = Promise.resolve(false)
     }

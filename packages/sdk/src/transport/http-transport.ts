@@ -81,7 +81,8 @@ function exchange(request: TransportRequest, agent: http.Agent, resolve: (r: Tra
   try {
     const headers: Record<string, string | number> = { ...request.headers }
     if (request.body !== undefined) {
-      headers['Content-Length'] = request.bodyBytes ?? Buffer.byteLength(request.body)
+      headers['Content-Length'] =
+        typeof request.body === 'string' ? Buffer.byteLength(request.body) : request.body.byteLength
     }
     const lib = url.protocol === 'https:' ? https : http
     req = lib.request(url, { method: request.method, headers, agent }, (res) => {

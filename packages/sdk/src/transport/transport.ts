@@ -8,9 +8,7 @@ export interface TransportRequest {
   readonly url: URL
   readonly headers: Readonly<Record<string, string>>
   /** Request body; already serialised so a retry re-sends the same bytes without re-encoding. */
-  readonly body?: string | undefined
-  /** UTF-8 length of `body` when the caller already knows it (saves a pass over the body). */
-  readonly bodyBytes?: number | undefined
+  readonly body?: string | Uint8Array | undefined
   /** Whole-exchange deadline, from the first byte sent to the last byte read. */
   readonly timeoutMs: number
   /** Keep the response body (up to this many bytes) in the result, e.g. for the agent's `/info`. */
