@@ -78,6 +78,15 @@ describe('HttpTransport', () => {
     expect(results[4]).toMatchObject({ statusCode: 400, reason: expect.stringContaining('HTTP 400') })
   })
 
+  it('quotes the start of an error answer in the reason', async () => {
+    server.handler = () => ({ status: 403, body: `{"errors":\n ["Forbidden"]}${'x'.repeat(500)}` })
+    const result = await transport.send(post('/denied'))
+    expect(result.status).toBe('failure')
+    if (result.status !== 'failure') return
+    expect(result.reason).toContain('HTTP 403: {"errors": ["Forbidden"]}')
+    expect(result.reason.length).toBeLessThan(300)
+  })
+
   it('passes Retry-After on as milliseconds', async () => {
     server.handler = () => ({ status: 429, headers: { 'retry-after': '2' } })
     expect(await transport.send(post('/r'))).toMatchObject({ status: 'retryable', retryAfterMs: 2000 })

@@ -6,9 +6,11 @@ import type { Transport, TransportRequest, TransportResult } from './transport.j
 export interface HttpTransportOptions {
   /** Sockets per host and agent; bounds in-flight requests to one host. Default 4. */
   maxSockets?: number
-  /** How long an idle keep-alive socket is kept before the client closes it. Default 15 s. */
+  /** How long an idle keep-alive socket is kept before the client closes it. Default 4 s. */
   idleSocketMs?: number
 }
+
+const ERROR_BODY_LIMIT = 200
 
 // Network errors worth another attempt; anything else (bad TLS certificate, invalid header) is final.
 const PERMANENT_ERROR =
@@ -33,8 +35,9 @@ export class HttpTransport implements Transport {
       keepAlive: true,
       maxSockets: options.maxSockets ?? 4,
       maxFreeSockets: options.maxSockets ?? 4,
-      // Idle sockets close before a typical server's keep-alive timeout would race our reuse.
-      timeout: options.idleSocketMs ?? 15_000,
+      // Idle sockets close before a typical server's keep-alive timeout (Node's is 5 s) could race
+      // our reuse; at one flush a second a busy exporter reuses them long before that.
+      timeout: options.idleSocketMs ?? 4_000,
       scheduling: 'lifo' as const,
     }
     this.#http = new http.Agent(agentOptions)
@@ -88,7 +91,9 @@ function exchange(request: TransportRequest, agent: http.Agent, resolve: (r: Tra
     req = lib.request(url, { method: request.method, headers, agent }, (res) => {
       const chunks: Buffer[] = []
       let kept = 0
-      const limit = request.readBodyLimit ?? 0
+      const status = res.statusCode ?? 0
+      // Keep the start of an error answer: it usually says why ("invalid API key", ...).
+      const limit = status >= 200 && status < 300 ? (request.readBodyLimit ?? 0) : ERROR_BODY_LIMIT
       res.on('data', (chunk: Buffer) => {
         // Always drain the body so the socket can be reused; keep only what was asked for.
         if (kept < limit) {
@@ -101,9 +106,10 @@ function exchange(request: TransportRequest, agent: http.Agent, resolve: (r: Tra
         finish(classify(res, url, body))
       })
       res.on('error', (err) => finish(networkFailure(err, url)))
-      res.on('aborted', () =>
-        finish({ status: 'retryable', reason: `${url.host} closed the connection mid-answer` }),
-      )
+      res.on('close', () => {
+        if (!res.complete)
+          finish({ status: 'retryable', reason: `${url.host} closed the connection mid-answer` })
+      })
     })
     req.on('error', (err) => finish(networkFailure(err, url)))
     req.end(request.body)
@@ -116,7 +122,8 @@ function exchange(request: TransportRequest, agent: http.Agent, resolve: (r: Tra
 function classify(res: http.IncomingMessage, url: URL, body: string | undefined): TransportResult {
   const statusCode = res.statusCode ?? 0
   if (statusCode >= 200 && statusCode < 300) return { status: 'success', statusCode, body }
-  const reason = `${url.host} answered HTTP ${statusCode}`
+  const said = body?.replace(/\s+/g, ' ').trim()
+  const reason = `${url.host} answered HTTP ${statusCode}${said ? `: ${said}` : ''}`
   if (statusCode === 408 || statusCode === 429 || statusCode >= 500) {
     const retryAfterMs = parseRetryAfter(res.headers['retry-after'])
     return { status: 'retryable', reason, statusCode, retryAfterMs }

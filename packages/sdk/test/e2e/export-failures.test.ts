@@ -85,7 +85,7 @@ describe('failures and recovery', () => {
     })
     expect(agent.received.filter((r) => r.url === SPANS_PATH)).toHaveLength(5)
     expect(lines).toHaveLength(1)
-    expect(lines[0]).toMatch(/could not send 10 span events .*HTTP 503 \(gave up after 5 attempts\)/)
+    expect(lines[0]).toMatch(/could not send 10 span events .*HTTP 503.*\(gave up after 5 attempts\)/)
   })
 
   it('a 4xx other than 408/429 is final: one attempt, counted as failed', async () => {
