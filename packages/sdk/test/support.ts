@@ -19,8 +19,9 @@ export function setup(options: Omit<LLMObsOptions, 'exporter'> = {}) {
     error: record('error'),
   }
   const { llmobs, exporter } = createTestLLMObs({ mlApp: 'test', logger, logLevel: 'debug', ...options })
+  // Messages without the "[llmobs] " prefix every diagnostic carries.
   const messages = (level: LogEntry['level']) =>
-    logs.filter((entry) => entry.level === level).map((entry) => entry.message)
+    logs.filter((entry) => entry.level === level).map((entry) => entry.message.replace(/^\[llmobs\] /, ''))
   return {
     llmobs,
     exporter,

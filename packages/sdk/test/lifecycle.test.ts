@@ -1,0 +1,154 @@
+import { createLLMObs, llmobs as defaultInstance, type Exporter, type FlushResult } from '@llmobs/sdk'
+import { createTestLLMObs, TestExporter } from '@llmobs/sdk/testing'
+import { describe, expect, it } from 'vitest'
+import { createLLMObsWithEnv } from '../src/llmobs.js'
+import { setup, tick } from './support.js'
+
+const ZERO: FlushResult = {
+  spans: { sent: 0, failed: 0, dropped: 0 },
+  evaluations: { sent: 0, failed: 0, dropped: 0 },
+}
+
+describe('the default instance before init()', () => {
+  it('runs functions unchanged with a no-op span, exports nothing, flushes zero', async () => {
+    expect(defaultInstance.enabled).toBe(false)
+    const result = { value: 1 }
+    expect(
+      defaultInstance.trace({ kind: 'task' }, (span) => {
+        span.annotate({ inputData: 'ignored' })
+        return result
+      }),
+    ).toBe(result)
+    const wrapped = defaultInstance.wrap({ kind: 'task' }, (a: number, b: number) => a * b)
+    expect(wrapped(3, 4)).toBe(12)
+    const error = new Error('still thrown')
+    expect(() =>
+      defaultInstance.trace({ kind: 'task' }, () => {
+        throw error
+      }),
+    ).toThrow(error)
+    expect(defaultInstance.activeSpan()).toBeUndefined()
+    expect(defaultInstance.exportSpan()).toBeUndefined()
+    const span = defaultInstance.startSpan({ kind: 'tool' })
+    span.end()
+    defaultInstance.submitEvaluation(span, { label: 'x', metricType: 'score', value: 1 })
+    expect(await defaultInstance.flush()).toEqual(ZERO)
+  })
+
+  it('is one instance per process, shared by every copy of the module', async () => {
+    const again = await import('../src/llmobs.js')
+    expect(again.llmobs).toBe(defaultInstance)
+  })
+})
+
+describe('init, flush and shutdown', () => {
+  it('init() is idempotent: a second call is ignored with a warning', () => {
+    const logs: string[] = []
+    const exporter = new TestExporter()
+    const instance = createLLMObs({ mlApp: 'first', exporter, logger: { warn: (m) => logs.push(m) } })
+    instance.init({ mlApp: 'second' })
+    instance.init()
+    instance.trace({ kind: 'task', name: 't' }, () => 1)
+    expect(exporter.findSpan('t')?.tags).toContain('ml_app:first')
+    expect(logs).toEqual(['[llmobs] init() was already called; the options of this call were ignored.'])
+  })
+
+  it('a function wrapped before init() is traced once the instance is initialised', () => {
+    const exporter = new TestExporter()
+    // Shut down is the same state as not initialised yet: no runtime.
+    const instance = createLLMObsWithEnv({ exporter: new TestExporter() }, {})
+    void instance.shutdown()
+    const fn = instance.wrap({ kind: 'task', name: 'early' }, () => 'x')
+    fn()
+    instance.init({ exporter, mlApp: 'late' })
+    fn()
+    expect(exporter.findSpans('early')).toHaveLength(1)
+  })
+
+  it('options win over the environment, which wins over defaults; config warnings are diagnostics', () => {
+    const logs: string[] = []
+    const exporter = new TestExporter()
+    const instance = createLLMObsWithEnv(
+      { mlApp: 'from-options', exporter, sampleRate: 5, logger: { warn: (m) => logs.push(m) } },
+      { DD_LLMOBS_ML_APP: 'from-env', DD_ENV: 'env-env', DD_SERVICE: 'env-svc' },
+    )
+    instance.trace({ kind: 'task', name: 'configured' }, () => 1)
+    const event = exporter.findSpan('configured')!
+    expect(event.tags).toContain('ml_app:from-options')
+    expect(logs).toEqual(['[llmobs] sampleRate 5 is outside [0, 1]; using 1.'])
+  })
+
+  it('flush() delegates to the exporter and returns its counts', async () => {
+    const { llmobs } = setup()
+    llmobs.trace({ kind: 'task' }, () => 1)
+    llmobs.submitEvaluation({ tag: { key: 'k', value: 'v' } }, { label: 'l', metricType: 'score', value: 1 })
+    expect(await llmobs.flush({ timeoutMs: 1000 })).toEqual({
+      spans: { sent: 1, failed: 0, dropped: 0 },
+      evaluations: { sent: 1, failed: 0, dropped: 0 },
+    })
+  })
+
+  it('shutdown() is idempotent; afterwards functions run untraced', async () => {
+    const calls: string[] = []
+    const exporter: Exporter = {
+      exportSpan: () => calls.push('span'),
+      exportEvaluation: () => calls.push('evaluation'),
+      flush: () => Promise.resolve(ZERO),
+      shutdown: () => {
+        calls.push('shutdown')
+        return Promise.resolve(ZERO)
+      },
+    }
+    const instance = createLLMObs({ mlApp: 'x', exporter })
+    const first = instance.shutdown()
+    const second = instance.shutdown()
+    expect(await first).toEqual(ZERO)
+    expect(await second).toEqual(ZERO)
+    expect(instance.enabled).toBe(false)
+    expect(instance.trace({ kind: 'task' }, () => 'untraced')).toBe('untraced')
+    expect(calls).toEqual(['shutdown'])
+  })
+
+  it('survives an exporter that throws or rejects', async () => {
+    const logs: string[] = []
+    const exporter: Exporter = {
+      exportSpan: () => {
+        throw new Error('export broke')
+      },
+      exportEvaluation: () => {
+        throw new Error('eval broke')
+      },
+      flush: () => Promise.reject(new Error('flush broke')),
+      shutdown: () => Promise.reject(new Error('shutdown broke')),
+    }
+    const instance = createLLMObs({ mlApp: 'x', exporter, logger: { error: (m) => logs.push(m) } })
+    expect(instance.trace({ kind: 'task', name: 'n' }, () => 'ok')).toBe('ok')
+    instance.submitEvaluation(
+      { tag: { key: 'k', value: 'v' } },
+      { label: 'l', metricType: 'score', value: 1 },
+    )
+    expect(await instance.flush()).toEqual(ZERO)
+    expect(await instance.shutdown()).toEqual(ZERO)
+    expect(logs).toHaveLength(4)
+  })
+
+  it('createTestLLMObs ignores the environment and finds spans', async () => {
+    const { llmobs, exporter } = createTestLLMObs({ mlApp: 'unit', service: 'svc' })
+    await llmobs.trace({ kind: 'workflow', name: 'top' }, () =>
+      llmobs.trace({ kind: 'task', name: 'kid' }, tick),
+    )
+    const top = exporter.findSpan({ name: 'top', kind: 'workflow', parentId: 'undefined' })!
+    expect(exporter.childrenOf(top).map((e) => e.name)).toEqual(['kid'])
+    expect(exporter.records.map((r) => r.name)).toEqual(['kid', 'top'])
+    expect(top.tags).toContain('service:svc')
+    exporter.reset()
+    expect(exporter.events).toEqual([])
+  })
+
+  it('methods are bound: destructuring works', () => {
+    const { llmobs, exporter } = setup()
+    const { trace, annotate } = llmobs
+    trace({ kind: 'task', name: 'detached' }, () => annotate({ outputData: 'ok' }))
+    expect(exporter.findSpan('detached')?.meta.output).toEqual({ value: 'ok' })
+  })
+})
