@@ -1,5 +1,11 @@
 // End to end: the Datadog exporter against a real HTTP listener standing in for the Datadog Agent.
-import type { EvaluationPayload, SpanEventEnvelope } from '@llmobs/protocol'
+import {
+  DROPPED_VALUE_MARKER,
+  type EvaluationPayload,
+  type SpanEventEnvelope,
+  validateEvaluationsBody,
+  validateSpanEventsBody,
+} from '@llmobs/protocol'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type LLMObsOptions, resolveConfig } from '../../src/config.js'
 import { createDatadogExporter } from '../../src/export/datadog-exporter.js'
@@ -88,6 +94,8 @@ describe('export through the agent EVP proxy', () => {
       })),
     )
 
+    expect(validateSpanEventsBody(JSON.parse(post.body))).toMatchObject({ ok: true })
+    expect(validateEvaluationsBody(JSON.parse(evals[0]!.body))).toMatchObject({ ok: true })
     expect(evals[0]!.headers['x-datadog-evp-subdomain']).toBe('api')
     expect(JSON.parse(evals[0]!.body)).toEqual({
       data: { type: 'evaluation_metric', attributes: { metrics: [evaluation] } },
@@ -120,5 +128,36 @@ describe('export through the agent EVP proxy', () => {
     expect(lines[0]).toContain(`the Datadog Agent at ${agent.url} does not offer the EVP proxy`)
     expect(lines[0]).toContain('no apiKey')
     expect(agent.received.filter((r) => r.method === 'POST')).toHaveLength(0)
+  })
+
+  it('oversized spans arrive trimmed or with input/output dropped, valid, in requests of at most 5 MiB', async () => {
+    const { exporter } = start({ mode: 'agent-proxy' })
+    const MiB = 1024 * 1024
+    const many = Array.from({ length: 150_000 }, (_, i) => ({ role: 'user', content: `message ${i}` }))
+    const trimmed = makeRecord({
+      kind: 'task',
+      input: { value: 'x'.repeat(7 * MiB) },
+      output: { value: 'ok' },
+    })
+    const dropped = makeRecord({ input: { messages: many }, output: { messages: many } })
+    const small = makeRecord()
+    for (const record of [trimmed, dropped, small]) exporter.exportSpan(record)
+    expect((await exporter.flush()).spans).toEqual({ sent: 3, failed: 0, dropped: 0 })
+    const posts = agent.received.filter((r) => r.method === 'POST')
+    const events = posts.flatMap((r) => {
+      expect(Buffer.byteLength(r.body)).toBeLessThanOrEqual(5 * MiB)
+      const result = validateSpanEventsBody(JSON.parse(r.body))
+      if (!result.ok) throw new Error(result.error)
+      return result.value
+    })
+    const byId = new Map(events.map((e) => [e.span_id, e]))
+    expect(byId.get(trimmed.spanId)?.collection_errors).toEqual(['trimmed_io'])
+    expect(byId.get(trimmed.spanId)?.meta.input.value).toMatch(
+      /\[llmobs: trimmed 2\.\d MB to fit the 5 MiB event limit\]$/,
+    )
+    expect(byId.get(dropped.spanId)?.collection_errors).toEqual(['dropped_io'])
+    expect(byId.get(dropped.spanId)?.meta.input).toEqual({ value: DROPPED_VALUE_MARKER })
+    expect(byId.get(small.spanId)?.collection_errors).toBeUndefined()
+    expect(lines).toHaveLength(1) // one report of the trimming, not one per span
   })
 })
