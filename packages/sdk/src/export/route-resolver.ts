@@ -41,9 +41,9 @@ export class RouteResolver {
     this.#reprobeMs = options.reprobeMs ?? 5_000
   }
 
-  /** The route, once known (for stats). */
+  /** The route once known, or the last miss of `auto` (for stats). */
   get current(): RouteResult | undefined {
-    return this.#settled
+    return this.#settled ?? this.#lastMiss
   }
 
   resolve(): Promise<RouteResult> {
