@@ -1,0 +1,78 @@
+import type { DecodedApmTraces } from '@llmobs/protocol'
+import {
+  LLMOBS_SUBMITTED_TAG,
+  META_STRUCT_LLMOBS_KEY,
+  chunkTraceIdHigh,
+  spanEventFromApmSpan,
+  toDecimal,
+  toHex32,
+} from '@llmobs/protocol'
+import type { ApmSpanInput, LlmSpanInput } from '../store/store.js'
+import type { Outcome } from './outcome.js'
+import { accept, reject } from './outcome.js'
+import { isSampledOut, spanEventInput } from './span-event-input.js'
+
+export interface ApmTracesBatch {
+  apmSpans: ApmSpanInput[]
+  /** LLMObs events rebuilt from `meta_struct["_llmobs"]`. */
+  llmSpans: LlmSpanInput[]
+  sampledOut: number
+  /** `service:<s>,env:<e>` keys seen, for the agent's `rate_by_service` answer. */
+  services: Set<string>
+}
+
+/**
+ * Decoded APM traces → store rows: every APM span (its 128-bit trace id rebuilt from the chunk's
+ * `_dd.p.tid`), plus the LLMObs span event of each span that carries one (protocol §4; never for a
+ * span tagged `_dd.llmobs.submitted:1`). All or nothing.
+ */
+export function apmTracesBatch(traces: DecodedApmTraces): Outcome<ApmTracesBatch> {
+  const out: ApmTracesBatch = { apmSpans: [], llmSpans: [], sampledOut: 0, services: new Set() }
+  for (let i = 0; i < traces.length; i++) {
+    const chunk = traces[i] ?? []
+    const high = chunkTraceIdHigh(chunk)
+    for (let j = 0; j < chunk.length; j++) {
+      const span = chunk[j]
+      if (span === undefined) continue
+      const path = `traces[${i}][${j}]`
+      let metaJson: string
+      let metricsJson: string
+      try {
+        metaJson = JSON.stringify(span.meta)
+        metricsJson = JSON.stringify(span.metrics)
+      } catch (error) {
+        return reject(400, `${path} cannot be stored: ${(error as Error).message}`)
+      }
+      const carriesLlmobs =
+        span.meta[LLMOBS_SUBMITTED_TAG] === '1' || span.meta_struct?.[META_STRUCT_LLMOBS_KEY] !== undefined
+      out.apmSpans.push({
+        traceId: toHex32(high, span.trace_id),
+        spanId: toDecimal(span.span_id),
+        parentId: span.parent_id === 0n ? null : toDecimal(span.parent_id),
+        service: span.service,
+        name: span.name,
+        resource: span.resource,
+        type: span.type ?? null,
+        startNs: Number(span.start),
+        durationNs: Number(span.duration),
+        error: span.error ? 1 : 0,
+        metaJson,
+        metricsJson,
+        llmobs: carriesLlmobs,
+      })
+      out.services.add(`service:${span.service},env:${span.meta.env ?? ''}`)
+
+      const event = spanEventFromApmSpan(span, high, path)
+      if (!event.ok) return reject(400, event.error)
+      if (event.value === undefined) continue
+      if (isSampledOut(event.value)) {
+        out.sampledOut++
+        continue
+      }
+      const input = spanEventInput(event.value, `${path}.meta_struct._llmobs`)
+      if (!input.ok) return input
+      out.llmSpans.push(input.value)
+    }
+  }
+  return accept(out)
+}
