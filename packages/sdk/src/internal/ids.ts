@@ -2,78 +2,32 @@ import { randomFillSync } from 'node:crypto'
 
 /**
  * Random identifiers of protocol §1 on the hot path: one span id per span, two trace ids per root.
- * Random words come from a pooled buffer filled by the CSPRNG (one syscall per 1,024 span ids), and
- * decimal formatting uses double arithmetic on 32-bit halves instead of BigInt.
+ * Random 64-bit words come from a pooled buffer filled by the CSPRNG (one call per 1,024 ids). A
+ * word is formatted by `BigInt#toString`: measured on Node 20, reading it from a `BigUint64Array`
+ * and formatting it (~60 ns) beats every BigInt-free decimal formatting tried (two doubles: ~280 ns,
+ * 4-digit tables: ~130 ns, base-1e9 chunks: ~150 ns), because V8 formats large doubles slowly.
  */
 
-const POOL_WORDS = 2048
-const pool = new Uint32Array(POOL_WORDS)
-let cursor = POOL_WORDS
+const POOL_SIZE = 1024
+const pool = new BigUint64Array(POOL_SIZE)
+let cursor = POOL_SIZE
 
-function nextWord(): number {
-  if (cursor === POOL_WORDS) {
-    randomFillSync(pool)
-    cursor = 0
+/** A random, non-zero 64-bit integer. */
+function nextWord(): bigint {
+  for (;;) {
+    if (cursor === POOL_SIZE) {
+      randomFillSync(pool)
+      cursor = 0
+    }
+    // The index is always in range; `?? 0n` only satisfies noUncheckedIndexedAccess.
+    const word = pool[cursor++] ?? 0n
+    if (word !== 0n) return word
   }
-  // The pool index is always in range; `?? 0` only satisfies noUncheckedIndexedAccess.
-  return pool[cursor++] ?? 0
-}
-
-const TWO_POW_32 = 4294967296
-const TEN_POW_8 = 100_000_000
-// 2^53 = 90071992 * 1e8 + 54740992
-const TWO_POW_53_HIGH = 90071992
-const TWO_POW_53_LOW = 54740992
-
-/**
- * The unsigned 64-bit integer `hi * 2^32 + lo` as a decimal string, exactly, without BigInt.
- * The value is split as `top11 * 2^53 + low53` and recombined in base 1e8, where every
- * intermediate stays far below 2^53.
- */
-export function u64ToDecimal(hi: number, lo: number): string {
-  hi >>>= 0
-  lo >>>= 0
-  if (hi < 0x200000) return String(hi * TWO_POW_32 + lo)
-  const top11 = hi >>> 21
-  const low53 = (hi & 0x1fffff) * TWO_POW_32 + lo
-  let a = Math.floor(low53 / TEN_POW_8)
-  let b = low53 - a * TEN_POW_8
-  // Division of a large double may round across an integer boundary: correct by one step.
-  if (b < 0) {
-    a -= 1
-    b += TEN_POW_8
-  } else if (b >= TEN_POW_8) {
-    a += 1
-    b -= TEN_POW_8
-  }
-  let low = top11 * TWO_POW_53_LOW + b
-  const carry = Math.floor(low / TEN_POW_8)
-  low -= carry * TEN_POW_8
-  const high = top11 * TWO_POW_53_HIGH + a + carry
-  const lowText = String(low)
-  return String(high) + '00000000'.slice(lowText.length) + lowText
 }
 
 /** A random, non-zero 64-bit span id as a decimal string (the LLMObs wire form). */
 export function newSpanId(): string {
-  let hi = nextWord()
-  let lo = nextWord()
-  while (hi === 0 && lo === 0) {
-    hi = nextWord()
-    lo = nextWord()
-  }
-  return u64ToDecimal(hi, lo)
-}
-
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
-
-function wordToHex(word: number): string {
-  return (
-    (HEX[word >>> 24] ?? '') +
-    (HEX[(word >>> 16) & 0xff] ?? '') +
-    (HEX[(word >>> 8) & 0xff] ?? '') +
-    (HEX[word & 0xff] ?? '')
-  )
+  return nextWord().toString(10)
 }
 
 let cachedSecond = -1
@@ -87,15 +41,9 @@ export function newTraceId(epochMs: number): string {
   const second = Math.floor(epochMs / 1000)
   if (second !== cachedSecond) {
     cachedSecond = second
-    cachedPrefix = wordToHex(second >>> 0) + '00000000'
+    cachedPrefix = (second >>> 0).toString(16).padStart(8, '0') + '00000000'
   }
-  let hi = nextWord()
-  let lo = nextWord()
-  while (hi === 0 && lo === 0) {
-    hi = nextWord()
-    lo = nextWord()
-  }
-  return cachedPrefix + wordToHex(hi) + wordToHex(lo)
+  return cachedPrefix + nextWord().toString(16).padStart(16, '0')
 }
 
 const DECIMAL_ID = /^[0-9]{1,20}$/

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest'
+import { isDecimalSpanId, isHex32TraceId, newSpanId, newTraceId } from './ids.js'
+
+const U64_MAX = (1n << 64n) - 1n
+
+describe('newSpanId', () => {
+  it('is a non-zero decimal 64-bit integer, and ids differ', () => {
+    const seen = new Set<string>()
+    for (let i = 0; i < 5000; i++) {
+      const id = newSpanId()
+      expect(id).toMatch(/^[1-9][0-9]{0,19}$/)
+      expect(BigInt(id) <= U64_MAX).toBe(true)
+      seen.add(id)
+    }
+    expect(seen.size).toBe(5000)
+  })
+
+  it('uses the whole 64-bit range: about half the ids are above 2^63, some are short', () => {
+    let high = 0
+    for (let i = 0; i < 1000; i++) if (BigInt(newSpanId()) >= 1n << 63n) high++
+    expect(high).toBeGreaterThan(350)
+    expect(high).toBeLessThan(650)
+  })
+
+  it('never repeats across pool refills', () => {
+    const seen = new Set<string>()
+    for (let i = 0; i < 10_000; i++) seen.add(newSpanId())
+    expect(seen.size).toBe(10_000)
+  })
+})
+
+describe('newTraceId', () => {
+  it('puts the epoch second in the high 32 bits, zeros next, 64 random bits last', () => {
+    const now = Date.UTC(2026, 10, 24, 5, 25, 0)
+    const id = newTraceId(now)
+    expect(id).toMatch(/^[0-9a-f]{32}$/)
+    expect(parseInt(id.slice(0, 8), 16)).toBe(Math.floor(now / 1000))
+    expect(id.slice(8, 16)).toBe('00000000')
+    expect(id.slice(16)).not.toBe('0000000000000000')
+    expect(newTraceId(now)).not.toBe(id)
+    expect(newTraceId(now + 1000).slice(0, 8)).toBe((Math.floor(now / 1000) + 1).toString(16))
+  })
+})
+
+describe('id checks', () => {
+  it('accept wire forms and reject others', () => {
+    expect(isDecimalSpanId('155780522099886039')).toBe(true)
+    expect(isDecimalSpanId('18446744073709551615')).toBe(true)
+    expect(isDecimalSpanId('18446744073709551616')).toBe(false)
+    expect(isDecimalSpanId('0')).toBe(false)
+    expect(isDecimalSpanId('12a')).toBe(false)
+    expect(isDecimalSpanId(12)).toBe(false)
+    expect(isHex32TraceId('6b03fc19000000007953b531107242bf')).toBe(true)
+    expect(isHex32TraceId('6B03FC19000000007953B531107242BF')).toBe(false)
+    expect(isHex32TraceId('6b03fc19')).toBe(false)
+  })
+})
