@@ -137,6 +137,15 @@ describe('trace(): async iterables, generators and streams', () => {
     expect(exporter.findSpan('erroring')?.meta['error.message']).toBe('socket hang up')
   })
 
+  it('does not handle stream errors for the user: without a listener, emit("error") still throws', () => {
+    const { llmobs, exporter } = setup()
+    const stream = new PassThrough()
+    llmobs.trace({ kind: 'task', name: 'unhandled' }, () => stream)
+    const error = new Error('nobody listens')
+    expect(() => stream.emit('error', error)).toThrow(error)
+    expect(exporter.findSpan('unhandled')?.meta['error.message']).toBe('nobody listens')
+  })
+
   it('ends the span without error when a stream is destroyed before its end', async () => {
     const { llmobs, exporter } = setup()
     const stream = new PassThrough()

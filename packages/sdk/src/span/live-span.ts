@@ -201,10 +201,27 @@ export class LiveSpan implements Span {
     }
     this.#ended = true
     try {
-      this.#host.finish(this.#freeze(monotonicMs()))
+      const record = this.#freeze(monotonicMs())
+      this.#release()
+      this.#host.finish(record)
     } catch (error) {
       this.#host.diagnostics.error(`finishing span '${this.name}' failed; it was not exported`, error)
     }
+  }
+
+  /**
+   * Drops the annotations once they are in the record: async work started inside the span keeps
+   * its context snapshot (and so this handle) alive, possibly for the life of the process.
+   */
+  #release(): void {
+    this.#input = undefined
+    this.#output = undefined
+    this.#prompt = undefined
+    this.#metadata = undefined
+    this.#metrics = undefined
+    this.#tags = undefined
+    this.#toolDefinitions = undefined
+    this.#error = undefined
   }
 
   #freeze(endMonotonic: number): SpanRecord {
