@@ -102,6 +102,17 @@ describe('trace(): results and errors', () => {
     expect(exporter.findSpan('lazy')?.status).toBe('ok')
   })
 
+  it('ends the span at once for frozen thenables and iterables it cannot follow', async () => {
+    const { llmobs, exporter, errors } = setup()
+    const thenable = Object.freeze({ then: (resolve: (v: number) => void) => resolve(5) })
+    expect(llmobs.trace({ kind: 'task', name: 'frozen-thenable' }, () => thenable)).toBe(thenable)
+    const iterable = Object.freeze({ [Symbol.asyncIterator]: async function* () {} })
+    expect(llmobs.trace({ kind: 'task', name: 'frozen-iterable' }, () => iterable)).toBe(iterable)
+    expect(exporter.events.map((e) => e.name)).toEqual(['frozen-thenable', 'frozen-iterable'])
+    expect(await thenable).toBe(5)
+    expect(errors()).toEqual([])
+  })
+
   it('a span ended by the user inside the callback is exported once', async () => {
     const { llmobs, exporter, debugs } = setup()
     await llmobs.trace({ kind: 'task', name: 'manual' }, async (span) => {

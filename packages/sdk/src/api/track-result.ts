@@ -43,7 +43,8 @@ export function trackResult(
       return
     }
     if (trackLongLived(span, result, capture, track)) return
-    if (typeof (result as { then?: unknown }).then === 'function') {
+    // A frozen thenable cannot be patched: its span ends now, as for a plain value.
+    if (typeof (result as { then?: unknown }).then === 'function' && Object.isExtensible(result)) {
       patchThenable(span, result, capture, track)
       return
     }

@@ -15,6 +15,10 @@ import type { SpanRecord } from '../span/span-record.js'
  * The LLMObs span event of a finished span (protocol §2), exactly as dd-trace sends it. Pure: the
  * same record and config always give the same event. The event shares `input`, `output`,
  * `metadata` and `tool_definitions` objects with the record: replace them, never mutate them.
+ *
+ * @example
+ * const event = encodeSpanEvent(record, config)
+ * const body = JSON.stringify([{ '_dd.stage': 'raw', '_dd.tracer_version': SDK_VERSION, event_type: 'span', spans: [event] }])
  */
 export function encodeSpanEvent(record: SpanRecord, config: ResolvedConfig): SpanEvent {
   const error = record.error
