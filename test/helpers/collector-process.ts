@@ -186,8 +186,8 @@ function isStale(): boolean {
 }
 
 async function ensureCollectorBuilt(): Promise<void> {
-  if (!isStale()) return
-  // mkdir is atomic: whoever creates the lock builds; the others wait and re-check.
+  // Everyone takes the lock, even just to check: a build in progress has already written a fresh
+  // cli.js while its chunks are still missing. mkdir is atomic, so exactly one process holds it.
   for (const deadline = Date.now() + 180_000; ;) {
     try {
       mkdirSync(LOCK)
@@ -196,8 +196,7 @@ async function ensureCollectorBuilt(): Promise<void> {
       const age = Date.now() - (existsSync(LOCK) ? statSync(LOCK).mtimeMs : Date.now())
       if (age > 120_000) rmSync(LOCK, { recursive: true, force: true })
       if (Date.now() > deadline) throw new Error(`timed out waiting for the collector build lock ${LOCK}`)
-      await sleep(200)
-      if (!isStale()) return
+      await sleep(100)
     }
   }
   try {

@@ -10,7 +10,7 @@ const USAGE = `llmobs ${COLLECTOR_VERSION}
 
 Usage:
   llmobs collector [--port ${DEFAULTS.port}] [--host ${DEFAULTS.host}] [--db ${DEFAULTS.dbPath}]
-                   [--api-key KEY] [--retention 7d] [--max-spans N]
+                   [--api-key KEY] [--retention 7d] [--max-spans N] [--body-limit BYTES]
       Start the local collector: a Datadog-Agent-compatible intake (point DD_TRACE_AGENT_URL at it)
       storing traces, LLM spans and evaluations in SQLite, with a JSON query API under /api/.
       --port 0 picks a free port. A host beyond loopback requires --api-key
@@ -53,6 +53,7 @@ async function main(argv: string[]): Promise<void> {
         'api-key': { type: 'string' },
         retention: { type: 'string' },
         'max-spans': { type: 'string' },
+        'body-limit': { type: 'string' },
       },
       strict: true,
     })
@@ -66,6 +67,8 @@ async function main(argv: string[]): Promise<void> {
     if (values.retention !== undefined) options.retention = values.retention
     const maxSpans = integer(values['max-spans'], 'max-spans')
     if (maxSpans !== undefined) options.maxSpans = maxSpans
+    const bodyLimit = integer(values['body-limit'], 'body-limit')
+    if (bodyLimit !== undefined) options.bodyLimit = bodyLimit
     await runCollectorCommand(options)
     return
   }
