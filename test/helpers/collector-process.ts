@@ -185,7 +185,11 @@ function isStale(): boolean {
   return SOURCES.some((dir) => existsSync(dir) && newestSource(dir) > builtAt)
 }
 
-async function ensureCollectorBuilt(): Promise<void> {
+/**
+ * Builds the collector (`npm run build -w @llmobs/collector`) when its dist is missing or older than
+ * its sources. Safe to call from many test processes at once.
+ */
+export async function ensureCollectorBuilt(): Promise<void> {
   // Everyone takes the lock, even just to check: a build in progress has already written a fresh
   // cli.js while its chunks are still missing. mkdir is atomic, so exactly one process holds it.
   for (const deadline = Date.now() + 180_000; ;) {

@@ -3,8 +3,19 @@ import type { CollectorOptions } from './config.js'
 import { resolveCollectorConfig } from './config.js'
 import { buildServer } from './server.js'
 import { openSqliteStore } from './store/sqlite/sqlite-store.js'
+import { WorkerStore, storeWorkerScript } from './store/sqlite/worker/worker-store.js'
 import type { RetentionPolicy, Store } from './store/store.js'
 import { COLLECTOR_VERSION } from './version.js'
+
+/**
+ * SQLite in a worker thread when running from the build (so HTTP and decoding on this thread overlap
+ * with SQLite on the other), in this thread when running from sources (tests), where no worker script
+ * exists. Both are the same `SqliteStore`; the contract suite runs against both.
+ */
+async function openDefaultStore(path: string): Promise<Store> {
+  const script = storeWorkerScript()
+  return script === undefined ? openSqliteStore(path) : WorkerStore.open(path, script)
+}
 
 /** A running collector. */
 export interface RunningCollector {
@@ -38,7 +49,7 @@ export async function startCollector(
   if (!resolved.ok) throw new Error(resolved.error)
   const config = resolved.value
   const onError = options.onError ?? ((error: Error) => console.error(`llmobs collector: ${error.message}`))
-  const store = options.store ?? openSqliteStore(config.dbPath)
+  const store = options.store ?? (await openDefaultStore(config.dbPath))
 
   let boundPort = config.port
   const app = buildServer({

@@ -22,6 +22,8 @@ export function registerSpanEventRoutes(app: FastifyInstance, deps: RouteDeps): 
       if (!body.ok) return sendRejection(reply, body.rejection)
       const batch = spanEventsBatch(body.value)
       if (!batch.ok) return sendRejection(reply, batch.rejection)
+      // Read before the await so the batch is not kept alive across it (see traces-apm.ts).
+      const { sampledOut } = batch.value
       const summary = await deps.store.write({
         llmSpans: batch.value.llmSpans,
         apmSpans: [],
@@ -30,7 +32,7 @@ export function registerSpanEventRoutes(app: FastifyInstance, deps: RouteDeps): 
       return reply.code(202).send({
         accepted: summary.llmSpans.inserted,
         duplicates: summary.llmSpans.duplicates,
-        sampledOut: batch.value.sampledOut,
+        sampledOut,
       })
     })
   }

@@ -1,0 +1,35 @@
+/**
+ * The store worker: owns the SQLite connection and answers {@link StoreRequest}s in order. Running
+ * SQLite here lets the collector's main thread decode and validate the next request while this thread
+ * writes the previous one (and runs WAL checkpoints), so the two share the machine's cores.
+ */
+import { parentPort, workerData } from 'node:worker_threads'
+import type { Store } from '../../store.js'
+import { SqliteStore } from '../sqlite-store.js'
+import type { StoreReady, StoreRequest, StoreResponse, StoreWorkerData } from './store-messages.js'
+
+const port = parentPort
+if (port === null) throw new Error('store-worker must run in a worker thread')
+
+let store: Store
+try {
+  store = new SqliteStore((workerData as StoreWorkerData).path)
+  port.postMessage({ ready: true } satisfies StoreReady)
+} catch (error) {
+  port.postMessage({ ready: false, message: (error as Error).message } satisfies StoreReady)
+  port.close()
+}
+
+port.on('message', (request: StoreRequest) => {
+  const method = store[request.method] as (...args: unknown[]) => Promise<unknown>
+  method.apply(store, request.args).then(
+    (value) => {
+      port.postMessage({ id: request.id, ok: true, value } satisfies StoreResponse)
+      if (request.method === 'close') port.close()
+    },
+    (error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error)
+      port.postMessage({ id: request.id, ok: false, message } satisfies StoreResponse)
+    },
+  )
+})
