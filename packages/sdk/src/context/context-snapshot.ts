@@ -8,6 +8,18 @@ export interface AgentRef {
 }
 
 /**
+ * APM propagation state received from upstream (incoming headers), carried unchanged to every
+ * local span below it so that `llmobs.inject()` forwards it: the sampling priority decided
+ * upstream, the origin, the decision maker and other `_dd.p.*` tags.
+ */
+export interface UpstreamTrace {
+  readonly samplingPriority: number | undefined
+  readonly origin: string | undefined
+  readonly decisionMaker: string | undefined
+  readonly tags: Readonly<Record<string, string>> | undefined
+}
+
+/**
  * The LLMObs context of an async scope, held by AsyncLocalStorage. Immutable: a new span makes a
  * new snapshot for its callback, and a snapshot stays valid after its span ended, so children
  * started later (background work) still find their parent and trace.
@@ -19,6 +31,9 @@ export interface AgentRef {
  * - `apmTraceId` undefined: it starts a new APM trace id;
  * - `mlApp`, `sessionId` undefined: the span's options, then the config, decide;
  * - `sampling` undefined: the span decides with the configured rate.
+ *
+ * A restored snapshot may also name the remote APM span it continues (`apmParentId`, from incoming
+ * headers): injected headers then name it as parent while no local span is active.
  */
 export interface ContextSnapshot {
   /** The local span this context belongs to, if it was started in this process. */
@@ -34,6 +49,10 @@ export interface ContextSnapshot {
   readonly sampling: Sampling | undefined
   /** The agent children attribute themselves to: this span if it is an agent, else its own. */
   readonly agent: AgentRef | undefined
+  /** Restored snapshots only: decimal id of the remote APM parent span; never inherited. */
+  readonly apmParentId: string | undefined
+  /** Inherited from the remote parent by every local span below it. */
+  readonly upstream: UpstreamTrace | undefined
 }
 
 /** Builds a frozen snapshot with a fixed property order (one hidden class for all snapshots). */
@@ -46,6 +65,19 @@ export function createSnapshot(
   sessionId: string | undefined,
   sampling: Sampling | undefined,
   agent: AgentRef | undefined,
+  apmParentId: string | undefined = undefined,
+  upstream: UpstreamTrace | undefined = undefined,
 ): ContextSnapshot {
-  return Object.freeze({ span, spanId, traceId, apmTraceId, mlApp, sessionId, sampling, agent })
+  return Object.freeze({
+    span,
+    spanId,
+    traceId,
+    apmTraceId,
+    mlApp,
+    sessionId,
+    sampling,
+    agent,
+    apmParentId,
+    upstream,
+  })
 }

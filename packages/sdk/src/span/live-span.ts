@@ -1,4 +1,4 @@
-import type { SpanKind, WireIO, WirePrompt, WireToolDefinition } from '@llmobs/protocol'
+import type { SpanKind, WireIO, WirePrompt, WireSpanLink, WireToolDefinition } from '@llmobs/protocol'
 import type { Annotation } from '../annotation/annotation.js'
 import { mergeMetadata } from '../annotation/normalize-metadata.js'
 import { mergeMetrics } from '../annotation/normalize-metrics.js'
@@ -55,6 +55,7 @@ export class LiveSpan implements Span {
   #tags: SpanTags | undefined
   #toolDefinitions: WireToolDefinition[] | undefined
   #error: SpanError | undefined
+  #links: readonly WireSpanLink[] = EMPTY_LIST
 
   /** Arguments are already validated by `startLiveSpan`. */
   constructor(
@@ -95,6 +96,8 @@ export class LiveSpan implements Span {
       this.sessionId,
       this.sampling,
       kind === 'agent' ? Object.freeze({ name, spanId }) : parent?.agent,
+      undefined,
+      parent?.upstream,
     )
   }
 
@@ -178,6 +181,12 @@ export class LiveSpan implements Span {
     ;(this.#tags ??= {})[PROMPT_TRACKING_TAG.key] = PROMPT_TRACKING_TAG.value
   }
 
+  /** Adds span links (already validated, see `resolveSpanLinks`); kept after `end()` in the record. */
+  addLinks(links: readonly WireSpanLink[]): void {
+    if (this.#ended || links.length === 0) return
+    this.#links = this.#links.length === 0 ? Object.freeze(links.slice()) : [...this.#links, ...links]
+  }
+
   setError(error: unknown): void {
     if (this.#ended) {
       this.#host.reportMisuse(
@@ -247,7 +256,7 @@ export class LiveSpan implements Span {
       tags: this.#tags ?? EMPTY_RECORD,
       toolDefinitions: this.#toolDefinitions,
       error: this.#error,
-      links: EMPTY_LIST,
+      links: this.#links,
       sampling: this.sampling,
       collectionErrors: undefined,
       agentAttribution: this.agentAttribution,
