@@ -32,9 +32,13 @@ export async function startCollectorProcess({ dbPath, args = [] } = {}) {
   const db = dbPath ?? join(dir, 'bench.db')
   // LLMOBS_BENCH_NODE_OPTIONS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the collector.
   const nodeOptions = (process.env.LLMOBS_BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean)
-  const child = spawn(process.execPath, [...nodeOptions, CLI, 'collector', '--port', '0', '--db', db, ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
+  const child = spawn(
+    process.execPath,
+    [...nodeOptions, CLI, 'collector', '--port', '0', '--db', db, ...args],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  )
   let output = ''
   const url = await new Promise((resolve, reject) => {
     child.stdout.on('data', (chunk) => {
@@ -93,11 +97,19 @@ function ioFor(kind, n) {
   switch (kind) {
     case 'llm':
       return {
-        input: { messages: [{ role: 'system', content: 'You are a concise assistant.' }, { role: 'user', content: question }] },
+        input: {
+          messages: [
+            { role: 'system', content: 'You are a concise assistant.' },
+            { role: 'user', content: question },
+          ],
+        },
         output: { messages: [{ role: 'assistant', content: 'Sunny, 21°C. No umbrella needed today.' }] },
       }
     case 'retrieval':
-      return { input: { value: question }, output: { documents: [{ text: 'Paris forecast: sunny', id: 'd1', score: 0.92 }] } }
+      return {
+        input: { value: question },
+        output: { documents: [{ text: 'Paris forecast: sunny', id: 'd1', score: 0.92 }] },
+      }
     default:
       return { input: { value: question }, output: { value: 'Sunny, 21°C. No umbrella needed today.' } }
   }
@@ -110,7 +122,11 @@ export function spanEvent(n, salt) {
   const meta = { 'span.kind': kind, ...ioFor(kind, n) }
   const metrics = {}
   if (kind === 'llm') {
-    Object.assign(meta, { model_name: 'gpt-4o', model_provider: 'openai', metadata: { temperature: 0.2, max_tokens: 256 } })
+    Object.assign(meta, {
+      model_name: 'gpt-4o',
+      model_provider: 'openai',
+      metadata: { temperature: 0.2, max_tokens: 256 },
+    })
     Object.assign(metrics, { input_tokens: 42, output_tokens: 11, total_tokens: 53 })
   }
   return {
@@ -118,14 +134,30 @@ export function spanEvent(n, salt) {
     span_id: id.spanId.toString(),
     parent_id: id.isRoot ? 'undefined' : id.rootSpanId.toString(),
     name: `${kind}-${n % 10}`,
-    tags: ['version:1.0.0', 'env:bench', 'service:bench-svc', 'source:integration', 'ml_app:bench', 'ddtrace.version:5.132.0', 'error:0', 'language:javascript', `session_id:s${id.trace % 1000}`],
+    tags: [
+      'version:1.0.0',
+      'env:bench',
+      'service:bench-svc',
+      'source:integration',
+      'ml_app:bench',
+      'ddtrace.version:5.132.0',
+      'error:0',
+      'language:javascript',
+      `session_id:s${id.trace % 1000}`,
+    ],
     start_ns: Number(T0 + BigInt(n) * 1_000_000n),
     duration: 900_000,
     status: 'ok',
     meta,
     metrics,
     session_id: `s${id.trace % 1000}`,
-    _dd: { span_id: id.spanId.toString(), trace_id: id.apmTraceId, apm_trace_id: id.apmTraceId, sample_rate: '1', sampling_decision: '1' },
+    _dd: {
+      span_id: id.spanId.toString(),
+      trace_id: id.apmTraceId,
+      apm_trace_id: id.apmTraceId,
+      sample_rate: '1',
+      sampling_decision: '1',
+    },
   }
 }
 
@@ -135,7 +167,12 @@ export function evpBodies(total, batch, salt) {
   for (let start = 0; start < total; start += batch) {
     const envelopes = []
     for (let n = start; n < Math.min(total, start + batch); n++) {
-      envelopes.push({ '_dd.stage': 'raw', '_dd.tracer_version': '5.132.0', event_type: 'span', spans: [spanEvent(n, salt)] })
+      envelopes.push({
+        '_dd.stage': 'raw',
+        '_dd.tracer_version': '5.132.0',
+        event_type: 'span',
+        spans: [spanEvent(n, salt)],
+      })
     }
     bodies.push(Buffer.from(JSON.stringify(envelopes)))
   }
@@ -157,7 +194,14 @@ export function v04Bodies(total, batch, salt) {
         parent_id: event.parent_id,
         ml_app: 'bench',
         session_id: event.session_id,
-        tags: { ml_app: 'bench', service: 'bench-svc', env: 'bench', version: '1.0.0', source: 'integration', language: 'javascript' },
+        tags: {
+          ml_app: 'bench',
+          service: 'bench-svc',
+          env: 'bench',
+          version: '1.0.0',
+          source: 'integration',
+          language: 'javascript',
+        },
         meta: { ...rest, span: { kind } },
         metrics: event.metrics,
         _dd: { sample_rate: '1', sampling_decision: '1' },
@@ -190,6 +234,34 @@ export function v04Bodies(total, batch, salt) {
     bodies.push(encode(chunks, { useBigInt64: true }))
   }
   return bodies
+}
+
+/** A span event as the store's input row (what the ingest path produces from it). */
+export function storeInput(event) {
+  return {
+    traceId: event.trace_id,
+    spanId: event.span_id,
+    parentId: event.parent_id === 'undefined' ? null : event.parent_id,
+    name: event.name,
+    kind: event.meta['span.kind'],
+    startNs: event.start_ns,
+    durationNs: event.duration,
+    status: event.status,
+    mlApp: 'bench',
+    sessionId: event.session_id,
+    service: 'bench-svc',
+    env: 'bench',
+    apmTraceId: event._dd.apm_trace_id,
+    modelName: event.meta.model_name ?? null,
+    modelProvider: event.meta.model_provider ?? null,
+    inputTokens: event.metrics.input_tokens ?? null,
+    outputTokens: event.metrics.output_tokens ?? null,
+    totalTokens: event.metrics.total_tokens ?? null,
+    metaJson: JSON.stringify(event.meta),
+    metricsJson: JSON.stringify(event.metrics),
+    tagsJson: JSON.stringify(event.tags),
+    links: [],
+  }
 }
 
 /** Sends every body with `concurrency` requests in flight; returns the wall time in ms. */

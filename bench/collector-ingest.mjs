@@ -13,7 +13,16 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { openSqliteStore } from '@llmobs/collector'
-import { evpBodies, flags, sendAll, spanEvent, startCollectorProcess, table, v04Bodies } from './collector-harness.mjs'
+import {
+  evpBodies,
+  flags,
+  sendAll,
+  spanEvent,
+  startCollectorProcess,
+  storeInput,
+  table,
+  v04Bodies,
+} from './collector-harness.mjs'
 
 const options = flags({ spans: 200_000, batch: 1000, concurrency: 2 })
 const rows = []
@@ -30,7 +39,9 @@ async function measure(name, bodies, path, init) {
     const main = collector.mainThreadCpuSeconds() - mainBefore
     const stats = await (await fetch(`${collector.url}/api/stats`)).json()
     if (stats.counts.llmSpans !== options.spans + init.warmupSpans) {
-      throw new Error(`${name}: expected ${options.spans + init.warmupSpans} spans stored, found ${stats.counts.llmSpans}`)
+      throw new Error(
+        `${name}: expected ${options.spans + init.warmupSpans} spans stored, found ${stats.counts.llmSpans}`,
+      )
     }
     const bytes = bodies.reduce((sum, b) => sum + b.length, 0)
     rows.push({
@@ -53,7 +64,9 @@ const json = { 'content-type': 'application/json' }
 const msgpack = { 'content-type': 'application/msgpack' }
 const common = { concurrency: options.concurrency, warmupSpans }
 
-console.log(`building ${options.spans} spans in ${options.spans / options.batch} requests of ${options.batch}...`)
+console.log(
+  `building ${options.spans} spans in ${options.spans / options.batch} requests of ${options.batch}...`,
+)
 const evp = evpBodies(options.spans, options.batch, 1)
 await measure('POST /evp_proxy/v2/api/v2/llmobs', evp, '/evp_proxy/v2/api/v2/llmobs', {
   ...common,
@@ -83,7 +96,8 @@ await measure('POST .../llmobs, gzip', gzipped, '/evp_proxy/v2/api/v2/llmobs', {
   const batches = []
   for (let start = 0; start < options.spans; start += options.batch) {
     const llmSpans = []
-    for (let n = start; n < Math.min(options.spans, start + options.batch); n++) llmSpans.push(storeInput(spanEvent(n, 3)))
+    for (let n = start; n < Math.min(options.spans, start + options.batch); n++)
+      llmSpans.push(storeInput(spanEvent(n, 3)))
     batches.push(llmSpans)
   }
   const started = performance.now()
@@ -103,32 +117,7 @@ await measure('POST .../llmobs, gzip', gzipped, '/evp_proxy/v2/api/v2/llmobs', {
   })
 }
 
-function storeInput(event) {
-  return {
-    traceId: event.trace_id,
-    spanId: event.span_id,
-    parentId: event.parent_id === 'undefined' ? null : event.parent_id,
-    name: event.name,
-    kind: event.meta['span.kind'],
-    startNs: event.start_ns,
-    durationNs: event.duration,
-    status: event.status,
-    mlApp: 'bench',
-    sessionId: event.session_id,
-    service: 'bench-svc',
-    env: 'bench',
-    apmTraceId: event._dd.apm_trace_id,
-    modelName: event.meta.model_name ?? null,
-    modelProvider: event.meta.model_provider ?? null,
-    inputTokens: event.metrics.input_tokens ?? null,
-    outputTokens: event.metrics.output_tokens ?? null,
-    totalTokens: event.metrics.total_tokens ?? null,
-    metaJson: JSON.stringify(event.meta),
-    metricsJson: JSON.stringify(event.metrics),
-    tagsJson: JSON.stringify(event.tags),
-    links: [],
-  }
-}
-
-console.log(`\ncollector ingest, node ${process.version}, ${options.batch} spans/request, ${options.concurrency} in flight\n`)
+console.log(
+  `\ncollector ingest, node ${process.version}, ${options.batch} spans/request, ${options.concurrency} in flight\n`,
+)
 table(rows)

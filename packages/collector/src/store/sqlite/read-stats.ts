@@ -13,8 +13,6 @@ interface ModelRow {
   input_tokens: number | null
   output_tokens: number | null
   total_tokens: number | null
-  p50: number
-  p95: number
 }
 interface LabelRow {
   label: string
@@ -36,8 +34,8 @@ interface CategoryRow {
 const BEGINNING = -(1n << 63n)
 
 /**
- * Aggregates for the stats endpoint. Latency percentiles use the nearest-rank method
- * (the value at rank ceil(p·n) in duration order), computed in SQL with window functions.
+ * Aggregates for the stats endpoint. Latency percentiles use the nearest-rank method: the duration at
+ * rank ceil(p·n) in duration order, read by offset from an index kept in that order.
  */
 export function createStatsReader(db: Database) {
   const byKind = db.prepare<
@@ -45,16 +43,18 @@ export function createStatsReader(db: Database) {
     KindRow
   >(`SELECT kind, count(*) AS spans, sum(status = 'error') AS errors
     FROM llm_spans WHERE start_ns >= ? GROUP BY kind ORDER BY kind`)
-  const byModel = db.prepare<[bigint], ModelRow>(`WITH s AS (
-      SELECT model_name, model_provider, duration_ns, input_tokens, output_tokens, total_tokens,
-        row_number() OVER (PARTITION BY model_name, model_provider ORDER BY duration_ns) AS rn,
-        count(*) OVER (PARTITION BY model_name, model_provider) AS n
-      FROM llm_spans WHERE model_name IS NOT NULL AND start_ns >= ?)
-    SELECT model_name AS model, model_provider AS provider, count(*) AS spans,
-      sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens, sum(total_tokens) AS total_tokens,
-      max(CASE WHEN rn = (n * 50 + 99) / 100 THEN duration_ns END) AS p50,
-      max(CASE WHEN rn = (n * 95 + 99) / 100 THEN duration_ns END) AS p95
-    FROM s GROUP BY model_name, model_provider ORDER BY spans DESC, model`)
+  const byModel = db.prepare<[bigint], ModelRow>(`SELECT model_name AS model, model_provider AS provider,
+      count(*) AS spans, sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
+      sum(total_tokens) AS total_tokens
+    FROM llm_spans WHERE model_name IS NOT NULL AND start_ns >= ?
+    GROUP BY model_name, model_provider ORDER BY spans DESC, model`)
+  const durationAtRank = db
+    .prepare<[string, string | null, bigint, number], number>(
+      `SELECT duration_ns FROM llm_spans INDEXED BY llm_spans_model_latency
+       WHERE model_name = ? AND model_provider IS ? AND start_ns >= ?
+       ORDER BY duration_ns LIMIT 1 OFFSET ?`,
+    )
+    .pluck()
   const byLabel = db.prepare<[number], LabelRow>(`SELECT label, metric_type, count(*) AS count,
       count(CASE WHEN assessment = 'pass' THEN 1 END) AS pass,
       count(CASE WHEN assessment = 'fail' THEN 1 END) AS fail,
@@ -95,6 +95,8 @@ export function createStatsReader(db: Database) {
       total += row.spans
       errors += row.errors
     }
+    const rank = (row: ModelRow, p: number): number =>
+      durationAtRank.get(row.model, row.provider, sinceNs, Math.ceil((p / 100) * row.spans) - 1) ?? 0
     const models: ModelStats[] = byModel.all(sinceNs).map((row) => ({
       model: row.model,
       provider: row.provider,
@@ -102,8 +104,8 @@ export function createStatsReader(db: Database) {
       inputTokens: row.input_tokens ?? 0,
       outputTokens: row.output_tokens ?? 0,
       totalTokens: row.total_tokens ?? 0,
-      latencyP50Ns: row.p50,
-      latencyP95Ns: row.p95,
+      latencyP50Ns: rank(row, 50),
+      latencyP95Ns: rank(row, 95),
     }))
     const evaluations = new Map<string, EvaluationStats>()
     for (const row of byLabel.all(sinceMs)) {
