@@ -20,7 +20,19 @@ export type {
   DecorateOptions,
   StartSpanOptions,
   ParentRef,
+  SpanLinkOptions,
 } from './api/span-options.js'
+export type { BackgroundOptions, BackgroundOutcome } from './api/background.js'
+export type { BackgroundCounts } from './background/background-tasks.js'
+export type { LLMObsFlushOptions, LLMObsFlushResult } from './api/flush-options.js'
+export type { RunInWorkerOptions } from './worker/run-in-worker.js'
+export type { WorkerHandoff } from './worker/worker-handoff.js'
+export type {
+  HeaderRecord,
+  HeaderSource,
+  InjectOptions,
+  PropagationStyle,
+} from './context/propagation/index.js'
 export type { MethodDecorator } from './api/decorate.js'
 export type { Span, ExportedSpan } from './span/span.js'
 export type { SpanRecord, SpanError } from './span/span-record.js'

@@ -1,7 +1,16 @@
 import type { Annotation } from './annotation/annotation.js'
+import { runBackground, type BackgroundOptions, type BackgroundOutcome } from './api/background.js'
+import * as contextApi from './api/context-api.js'
 import { createMethodDecorator, type MethodDecorator } from './api/decorate.js'
+import type { LLMObsFlushOptions, LLMObsFlushResult } from './api/flush-options.js'
 import type { LLMObs } from './api/llmobs-api.js'
-import type { DecorateOptions, StartSpanOptions, TraceOptions, WrapOptions } from './api/span-options.js'
+import type {
+  DecorateOptions,
+  ParentRef,
+  StartSpanOptions,
+  TraceOptions,
+  WrapOptions,
+} from './api/span-options.js'
 import { startFromOptions } from './api/start.js'
 import { traceWithRuntime } from './api/trace.js'
 import { wrapValidated } from './api/wrap.js'
@@ -9,7 +18,8 @@ import { resolveConfig, type Environment, type LLMObsOptions } from './config.js
 import { buildEvaluation } from './evaluation/build-evaluation.js'
 import type { EvaluationOptions, EvaluationTarget } from './evaluation/evaluation-options.js'
 import { createDatadogExporter } from './export/datadog-exporter.js'
-import type { FlushOptions, FlushResult } from './export/exporter.js'
+import type { PlainContext } from './context/plain-context.js'
+import type { HeaderRecord, HeaderSource, InjectOptions } from './context/propagation/index.js'
 import { Diagnostics } from './internal/diagnostics.js'
 import { describeType, isRecord, isStrictError, type Report } from './internal/report.js'
 import { SDK_VERSION } from './internal/version.js'
@@ -18,6 +28,8 @@ import { LiveSpan } from './span/live-span.js'
 import { NOOP_SPAN } from './span/noop-span.js'
 import type { ExportedSpan, Span } from './span/span.js'
 import { validateSpanOptions } from './span/start-span.js'
+import { runInWorker, workerData, type RunInWorkerOptions } from './worker/run-in-worker.js'
+import type { WorkerHandoff } from './worker/worker-handoff.js'
 
 /** Initialises with an explicit environment (tests pass `{}`); `init()` passes `process.env`. */
 export const INIT_WITH_ENV = Symbol('llmobs.initWithEnv')
@@ -34,6 +46,15 @@ const PUBLIC_METHODS = [
   'submitEvaluation',
   'flush',
   'shutdown',
+  'background',
+  'captureContext',
+  'withContext',
+  'bind',
+  'bindEmitter',
+  'inject',
+  'extract',
+  'workerData',
+  'runInWorker',
 ] as const
 
 /**
@@ -43,7 +64,7 @@ const PUBLIC_METHODS = [
 class LLMObsClient implements LLMObs {
   #runtime: Runtime | undefined
   #diagnostics = new Diagnostics()
-  #lastShutdown: Promise<FlushResult> | undefined
+  #lastShutdown: Promise<LLMObsFlushResult> | undefined
   readonly #getRuntime = (): Runtime | undefined => this.#runtime
   readonly #defaultReport: Report = (code, message) => this.#diagnostics.misuse(code, message)
 
@@ -149,11 +170,21 @@ class LLMObsClient implements LLMObs {
       ;[span, annotation] = args
     } else {
       annotation = args[0]
-      span = runtime.storage.active()?.span
+      const active = runtime.storage.active()
+      span = active?.span
       if (span === undefined) {
         runtime.reportMisuse(
           'no_active_span',
-          'annotate() found no active span; pass the span explicitly: llmobs.annotate(span, { ... }). The annotation was dropped.',
+          active === undefined
+            ? 'annotate() found no active span; pass the span explicitly: llmobs.annotate(span, { ... }). The annotation was dropped.'
+            : 'annotate() found no local span: the active context was restored from another thread, process or captured context, whose span cannot be annotated here; annotate a span started here, or pass one explicitly: llmobs.annotate(span, { ... }). The annotation was dropped.',
+        )
+        return
+      }
+      if ((span as Span).ended) {
+        runtime.reportMisuse(
+          'annotate_ended_span',
+          `annotate() with no span: the active span '${(span as Span).name}' has already ended (this code outlived it, e.g. a background task); pass the span explicitly: llmobs.annotate(span, { ... }), with a span that is still open. The annotation was dropped.`,
         )
         return
       }
@@ -218,11 +249,72 @@ class LLMObsClient implements LLMObs {
     }
   }
 
-  flush(options?: FlushOptions): Promise<FlushResult> {
+  flush(options?: LLMObsFlushOptions): Promise<LLMObsFlushResult> {
     return this.#runtime?.flush(options) ?? Promise.resolve(zeroCounts())
   }
 
-  shutdown(options?: FlushOptions): Promise<FlushResult> {
+  background<R>(fn: () => R, options?: BackgroundOptions): Promise<BackgroundOutcome<Awaited<R>>> {
+    return runBackground(
+      {
+        runtime: this.#runtime,
+        diagnostics: this.#runtime?.diagnostics ?? this.#diagnostics,
+        report: this.#report(),
+      },
+      fn,
+      options,
+    )
+  }
+
+  captureContext(): PlainContext | undefined {
+    const runtime = this.#runtime
+    return runtime === undefined ? undefined : contextApi.captureContext(runtime)
+  }
+
+  withContext<R>(context: ParentRef | null | undefined, fn: () => R): R {
+    if (typeof fn !== 'function') {
+      this.#report()(
+        'invalid_callback',
+        'withContext() needs a function as its second argument: llmobs.withContext(ctx, () => ...).',
+      )
+      return undefined as R
+    }
+    const runtime = this.#runtime
+    return runtime === undefined ? fn() : contextApi.withContext(runtime, context, fn)
+  }
+
+  bind<F extends (...args: any[]) => any>(fn: F): F {
+    if (typeof fn !== 'function') {
+      this.#report()('invalid_callback', 'bind() needs a function: llmobs.bind(callback).')
+      return fn
+    }
+    const runtime = this.#runtime
+    return runtime === undefined ? fn : contextApi.bind(runtime, fn)
+  }
+
+  bindEmitter<E extends object>(emitter: E): E {
+    const runtime = this.#runtime
+    return runtime === undefined ? emitter : contextApi.bindEmitter(runtime, emitter)
+  }
+
+  inject<H extends HeaderRecord | Headers>(headers: H, span?: ParentRef, options?: InjectOptions): H {
+    const runtime = this.#runtime
+    return runtime === undefined ? headers : contextApi.inject(runtime, headers, span, options)
+  }
+
+  extract(headers: HeaderSource | null | undefined): PlainContext | undefined {
+    const diagnostics = this.#runtime?.diagnostics ?? this.#diagnostics
+    return contextApi.extract(headers, (message) => diagnostics.debug(message))
+  }
+
+  workerData<T extends object = Record<string, never>>(data?: T): T & { __llmobs: WorkerHandoff } {
+    return workerData(this.#runtime, data, this.#report())
+  }
+
+  runInWorker<R>(fn: (data: any) => R, options?: RunInWorkerOptions): Promise<Awaited<R>> {
+    return runInWorker(this, fn, options)
+  }
+
+  shutdown(options?: LLMObsFlushOptions): Promise<LLMObsFlushResult> {
     const runtime = this.#runtime
     if (runtime === undefined) return this.#lastShutdown ?? Promise.resolve(zeroCounts())
     this.#runtime = undefined

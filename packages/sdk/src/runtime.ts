@@ -1,7 +1,14 @@
 import type { EvaluationMetric } from '@llmobs/protocol'
+import {
+  BACKGROUND_WAIT_DEFAULT_MS,
+  type LLMObsFlushOptions,
+  type LLMObsFlushResult,
+} from './api/flush-options.js'
+import { BackgroundTasks } from './background/background-tasks.js'
 import type { ResolvedConfig } from './config.js'
 import { ContextStorage } from './context/context-storage.js'
 import type { Exporter, FlushOptions, FlushResult } from './export/exporter.js'
+import type { BackgroundCounts } from './background/background-tasks.js'
 import type { Diagnostics } from './internal/diagnostics.js'
 import type { Report } from './internal/report.js'
 import type { SpanHost } from './span/span-host.js'
@@ -16,6 +23,8 @@ export class Runtime implements SpanHost {
   readonly diagnostics: Diagnostics
   readonly exporter: Exporter
   readonly storage = new ContextStorage()
+  /** Running `llmobs.background()` tasks, for `flush({ waitForBackground: true })`. */
+  readonly background = new BackgroundTasks()
   readonly reportMisuse: Report
   readonly reportLenient: Report
   #shutdown: Promise<FlushResult> | undefined
@@ -71,20 +80,25 @@ export class Runtime implements SpanHost {
     }
   }
 
-  async flush(options?: FlushOptions): Promise<FlushResult> {
+  async flush(options?: LLMObsFlushOptions): Promise<LLMObsFlushResult> {
+    const { exporterOptions, background } = await this.#waitForBackground(options)
+    let result: LLMObsFlushResult
     try {
-      return await this.exporter.flush(options)
+      result = await this.exporter.flush(exporterOptions)
     } catch (error) {
       this.diagnostics.error('exporter.flush failed', error)
-      return zeroCounts()
+      result = zeroCounts()
     }
+    return background === undefined ? result : { ...result, background }
   }
 
   /** Flushes and stops the exporter; later calls return the first call's result. */
-  shutdown(options?: FlushOptions): Promise<FlushResult> {
+  shutdown(options?: LLMObsFlushOptions): Promise<LLMObsFlushResult> {
     this.#shutdown ??= (async () => {
       try {
-        return await this.exporter.shutdown(options)
+        const { exporterOptions, background } = await this.#waitForBackground(options)
+        const result: LLMObsFlushResult = await this.exporter.shutdown(exporterOptions)
+        return background === undefined ? result : { ...result, background }
       } catch (error) {
         this.diagnostics.error('exporter.shutdown failed', error)
         return zeroCounts()
@@ -93,6 +107,31 @@ export class Runtime implements SpanHost {
       }
     })()
     return this.#shutdown
+  }
+
+  /**
+   * With `waitForBackground`, waits for background tasks within the time budget and hands the
+   * exporter what is left of it; otherwise passes the options through (the exporter's contract has
+   * no `waitForBackground`).
+   */
+  async #waitForBackground(
+    options: LLMObsFlushOptions | undefined,
+  ): Promise<{ exporterOptions: FlushOptions | undefined; background: BackgroundCounts | undefined }> {
+    if (options?.waitForBackground !== true) {
+      // Only the exporter's own options reach it.
+      const exporterOptions = options?.timeoutMs === undefined ? undefined : { timeoutMs: options.timeoutMs }
+      return { exporterOptions, background: undefined }
+    }
+    const budget = options.timeoutMs ?? BACKGROUND_WAIT_DEFAULT_MS
+    const started = Date.now()
+    const background = await this.background.settle(budget)
+    if (background.running > 0) {
+      this.diagnostics.warn(
+        `flush({ waitForBackground: true }) gave up after ${budget} ms with ${background.running} background task(s) still running; what they send later goes with the next flush.`,
+      )
+    }
+    const left = Math.max(0, budget - (Date.now() - started))
+    return { exporterOptions: options.timeoutMs === undefined ? {} : { timeoutMs: left }, background }
   }
 }
 

@@ -1,10 +1,21 @@
 import type { Annotation } from '../annotation/annotation.js'
 import type { LLMObsOptions } from '../config.js'
 import type { EvaluationOptions, EvaluationTarget } from '../evaluation/evaluation-options.js'
-import type { FlushOptions, FlushResult } from '../export/exporter.js'
+import type { PlainContext } from '../context/plain-context.js'
+import type { HeaderRecord, HeaderSource, InjectOptions } from '../context/propagation/index.js'
 import type { ExportedSpan, Span } from '../span/span.js'
+import type { RunInWorkerOptions } from '../worker/run-in-worker.js'
+import type { WorkerHandoff } from '../worker/worker-handoff.js'
+import type { BackgroundOptions, BackgroundOutcome } from './background.js'
 import type { MethodDecorator } from './decorate.js'
-import type { DecorateOptions, StartSpanOptions, TraceOptions, WrapOptions } from './span-options.js'
+import type { LLMObsFlushOptions, LLMObsFlushResult } from './flush-options.js'
+import type {
+  DecorateOptions,
+  ParentRef,
+  StartSpanOptions,
+  TraceOptions,
+  WrapOptions,
+} from './span-options.js'
 
 /**
  * An LLM Observability instance: `llmobs` (the default one, a no-op until `init()`) or one made by
@@ -109,18 +120,129 @@ export interface LLMObs {
 
   /**
    * Sends everything queued so far; resolves with the counts of sent, failed and dropped items.
+   * With `waitForBackground: true` it first waits for running `background()` tasks (bounded by
+   * `timeoutMs`, default 10 s), and the result has `background: { running, failed, untracked }`.
    *
    * @example
    * const { spans } = await llmobs.flush({ timeoutMs: 2000 })
+   * // at the end of a serverless handler or a short script:
+   * await llmobs.flush({ waitForBackground: true, timeoutMs: 5000 })
    */
-  flush(options?: FlushOptions): Promise<FlushResult>
+  flush(options?: LLMObsFlushOptions): Promise<LLMObsFlushResult>
 
   /**
    * Flushes and stops the instance (later calls return the same result). Tracing then runs your
-   * functions untraced until `init()` is called again.
+   * functions untraced until `init()` is called again. Takes the options of `flush()`.
    *
    * @example
-   * process.on('SIGTERM', () => void llmobs.shutdown())
+   * process.on('SIGTERM', () => void llmobs.shutdown({ waitForBackground: true }))
    */
-  shutdown(options?: FlushOptions): Promise<FlushResult>
+  shutdown(options?: LLMObsFlushOptions): Promise<LLMObsFlushResult>
+
+  /**
+   * Runs `fn` detached from the caller (on a later turn of the event loop; the caller's span may end
+   * first) in the caller's context: its spans are children of the span active here, in the same
+   * trace. Tracked, so `flush({ waitForBackground: true })` waits for it. Never throws and never
+   * rejects: resolves with `{ status: 'fulfilled', value }` or, when `fn` throws or rejects,
+   * `{ status: 'rejected', reason }` after reporting the error through the logger (the wrapping span,
+   * if any, is marked as an error). Without options no span is added; `name` wraps the work in a
+   * `task` span; `link: true` starts a new trace whose root links back to the calling span.
+   *
+   * @example
+   * await llmobs.trace({ kind: 'llm', name: 'answer' }, async (span) => {
+   *   const reply = await callModel(prompt)
+   *   const answer = llmobs.exportSpan(span)!
+   *   void llmobs.background(async () => {
+   *     const verdict = await judge(reply) // spans here are children of 'answer'
+   *     llmobs.submitEvaluation(answer, { label: 'correct', metricType: 'categorical', value: verdict })
+   *   }, { name: 'judge' })
+   *   return reply
+   * })
+   */
+  background<R>(fn: () => R, options?: BackgroundOptions): Promise<BackgroundOutcome<Awaited<R>>>
+
+  /**
+   * The active context as plain, JSON-serialisable data (ids, ml_app, session, sampling, agent), to
+   * restore later, in another async context, thread or process. Undefined outside any span.
+   *
+   * @example
+   * await queue.send({ job, ctx: llmobs.captureContext() })
+   * // consumer:
+   * llmobs.withContext(message.ctx, () => handle(message.job))
+   */
+  captureContext(): PlainContext | undefined
+
+  /**
+   * Runs `fn` with `context` active and returns what it returns: a context from `captureContext()`
+   * or `extract()`, a span (also one that ended), or an exported span. `undefined` runs `fn` outside
+   * any context; an invalid context is reported and `fn` runs as if called directly.
+   *
+   * @example
+   * http.createServer((req, res) => llmobs.withContext(llmobs.extract(req.headers), () => handle(req, res)))
+   */
+  withContext<R>(context: ParentRef | null | undefined, fn: () => R): R
+
+  /**
+   * `fn` bound to the active context: wherever it is called later (a callback API, a pool, a
+   * queue), it runs in this context. Bound outside any span, it runs outside any span.
+   *
+   * @example
+   * legacyClient.query(sql, llmobs.bind((err, rows) => llmobs.trace({ kind: 'task', name: 'rows' }, () => use(rows))))
+   */
+  bind<F extends (...args: any[]) => any>(fn: F): F
+
+  /**
+   * Makes listeners added to `emitter` from now on run in the active context, whoever emits. Returns
+   * the same emitter; `removeListener`/`off` with your original listener still work.
+   *
+   * @example
+   * const socket = llmobs.bindEmitter(pool.acquire())
+   * socket.on('data', (chunk) => llmobs.trace({ kind: 'task', name: 'chunk' }, () => parse(chunk)))
+   */
+  bindEmitter<E extends object>(emitter: E): E
+
+  /**
+   * Writes trace context headers for `span` (default: the active span or context) into `headers`
+   * and returns it: Datadog (`x-datadog-*`) and W3C (`traceparent`, `tracestate`) with the LLMObs
+   * entries, `x-datadog-tags` kept within 512 bytes by trimming optional entries. Accepts a plain
+   * object or a fetch `Headers`.
+   *
+   * @example
+   * await fetch(url, { headers: llmobs.inject({ 'content-type': 'application/json' }) })
+   */
+  inject<H extends HeaderRecord | Headers>(headers: H, span?: ParentRef, options?: InjectOptions): H
+
+  /**
+   * The context in incoming headers (Datadog or W3C, as `dd-trace` and `inject()` send them), as a
+   * plain context for `withContext()` or `parent`; undefined when they carry none. When upstream
+   * had no LLMObs span, spans started under it are LLMObs roots that keep the caller's APM trace.
+   *
+   * @example
+   * llmobs.withContext(llmobs.extract(req.headers), () => handler(req))
+   */
+  extract(headers: HeaderSource | null | undefined): PlainContext | undefined
+
+  /**
+   * `data` plus the active context and this instance's options, for a worker thread:
+   * `new Worker(file, { workerData: llmobs.workerData({ ...yours }) })`. In the worker,
+   * `llmobs.runInWorker(fn)` picks them up.
+   *
+   * @example
+   * const worker = new Worker(new URL('./judge.js', import.meta.url), { workerData: llmobs.workerData({ answer }) })
+   */
+  workerData<T extends object = Record<string, never>>(data?: T): T & { __llmobs: WorkerHandoff }
+
+  /**
+   * In a worker started with `llmobs.workerData()`: initialises this instance from the starting
+   * thread's options if needed, runs `fn(yourWorkerData)` under the context that started the worker
+   * (its spans are children of the starting span, in the same trace), then waits for background work
+   * and flushes, so nothing is lost when the worker exits. Resolves with `fn`'s result; rejects with
+   * `fn`'s own error.
+   *
+   * @example
+   * // judge.js
+   * import { llmobs } from '@llmobs/sdk'
+   * await llmobs.runInWorker(async ({ answer }) => llmobs.trace({ kind: 'llm', name: 'judge' }, () => judge(answer)))
+   */
+  runInWorker<R>(fn: (data: any) => R, options?: RunInWorkerOptions): Promise<Awaited<R>>
 }

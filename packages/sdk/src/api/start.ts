@@ -4,6 +4,7 @@ import { isRecord } from '../internal/report.js'
 import type { Runtime } from '../runtime.js'
 import type { LiveSpan } from '../span/live-span.js'
 import { startLiveSpan, validateSpanOptions } from '../span/start-span.js'
+import { resolveSpanLinks } from './span-links.js'
 
 /**
  * Starts a span for a public call: the parent is `options.parent` when given (and usable), else the
@@ -19,5 +20,9 @@ export function startFromOptions(
   const explicit = isRecord(options) ? options.parent : undefined
   if (explicit !== undefined && explicit !== null) parent = resolveParent(explicit, runtime.reportMisuse)
   parent ??= runtime.storage.active()
-  return startLiveSpan(runtime, valid, parent)
+  // Resolved before the span starts: a strict-mode throw must not leave a span open.
+  const links = isRecord(options) ? resolveSpanLinks(options.links, runtime.reportMisuse) : []
+  const span = startLiveSpan(runtime, valid, parent)
+  span.addLinks(links)
+  return span
 }

@@ -19,18 +19,28 @@ export class ContextStorage {
     return this.#storage.run(snapshot, fn, ...args)
   }
 
+  /** Like `run`, and with no snapshot runs `fn` outside any context (not in the caller's). */
+  runIn<R, A extends unknown[]>(snapshot: ContextSnapshot | undefined, fn: (...args: A) => R, ...args: A): R {
+    return snapshot === undefined ? this.#storage.exit(fn, ...args) : this.#storage.run(snapshot, fn, ...args)
+  }
+
   /**
-   * `fn` bound to a snapshot (default: the current one): it runs in that context wherever it is
-   * called from later (callbacks, event handlers, queued work).
+   * `fn` bound to a snapshot (default: the current one, or none): it runs in that context wherever
+   * it is called from later (callbacks, event handlers, queued work, pools). Bound to no context, it
+   * runs outside any span rather than under whichever span happens to call it.
    */
   bind<A extends unknown[], R>(
     fn: (...args: A) => R,
     snapshot: ContextSnapshot | undefined = this.active(),
   ): (...args: A) => R {
-    if (snapshot === undefined) return fn
     const storage = this.#storage
+    if (snapshot === undefined) {
+      return function (this: unknown, ...args: A): R {
+        return storage.exit(Reflect.apply, fn, this, args) as R
+      }
+    }
     return function (this: unknown, ...args: A): R {
-      return storage.run(snapshot, () => fn.apply(this, args))
+      return storage.run(snapshot, Reflect.apply, fn, this, args) as R
     }
   }
 

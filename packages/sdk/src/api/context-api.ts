@@ -1,0 +1,133 @@
+import { bindEmitter as patchEmitter } from '../context/bind-emitter.js'
+import type { ContextSnapshot } from '../context/context-snapshot.js'
+import { fromPropagationContext, toPropagationContext } from '../context/header-context.js'
+import { toPlainContext, type PlainContext } from '../context/plain-context.js'
+import {
+  extractPropagation,
+  injectHeaders,
+  type HeaderRecord,
+  type HeaderSource,
+  type InjectOptions,
+} from '../context/propagation/index.js'
+import { restoreContext } from '../context/restore-context.js'
+import { describeType, isRecord } from '../internal/report.js'
+import type { Runtime } from '../runtime.js'
+
+/**
+ * The context-capturing half of the public API on an initialised instance: capture, restore, bind,
+ * and cross-process inject/extract. Misuse is reported (thrown under `strict`) before any user
+ * function runs; a user function always runs, with or without the context.
+ */
+
+const WITH_CONTEXT = Object.freeze({
+  what: 'withContext(context, fn): context',
+  outcome: 'fn ran without it',
+})
+const INJECT = Object.freeze({ what: 'inject(headers, span): span', outcome: 'nothing was injected' })
+
+/** `captureContext()`: the active context as plain JSON data, or undefined outside any. */
+export function captureContext(runtime: Runtime): PlainContext | undefined {
+  const snapshot = runtime.storage.active()
+  return snapshot === undefined ? undefined : toPlainContext(snapshot)
+}
+
+/**
+ * `withContext(context, fn)`: `fn()` with `context` active. `undefined`/`null` (what
+ * `captureContext()` and `extract()` return when there is no context) runs `fn` outside any
+ * context, silently; anything unusable is reported and `fn` runs where it was called.
+ */
+export function withContext<R>(runtime: Runtime, context: unknown, fn: () => R): R {
+  if (context === undefined || context === null) return runtime.storage.runIn(undefined, fn)
+  const snapshot = restoreContext(context, runtime.reportMisuse, WITH_CONTEXT)
+  if (snapshot === undefined) return fn()
+  return runtime.storage.run(snapshot, fn)
+}
+
+/** `bind(fn)`: `fn` bound to the active context (or to none). */
+export function bind<F extends (...args: any[]) => any>(runtime: Runtime, fn: F): F {
+  const bound = runtime.storage.bind(fn as (...args: unknown[]) => unknown)
+  copyNameAndLength(bound, fn)
+  return bound as F
+}
+
+/** `bindEmitter(emitter)`: listeners added from now on run in the active context. */
+export function bindEmitter<E>(runtime: Runtime, emitter: E): E {
+  if (typeof emitter !== 'object' || emitter === null) {
+    runtime.reportMisuse(
+      'invalid_emitter',
+      `bindEmitter() needs an EventEmitter (or anything with on/removeListener), got ${describeType(emitter)}; it was returned unchanged.`,
+    )
+    return emitter
+  }
+  if (!patchEmitter(emitter, runtime.storage, runtime.storage.active())) {
+    runtime.reportMisuse(
+      'invalid_emitter',
+      'bindEmitter() needs an extensible emitter with on() and removeListener(); it was returned unchanged.',
+    )
+  }
+  return emitter
+}
+
+/**
+ * `inject(headers, span?)`: writes Datadog and W3C trace context headers (with the LLMObs entries
+ * of protocol §5) for `span`, or for the active context. Problems found on the way are debug
+ * diagnostics: headers are best effort and must never fail a request.
+ */
+export function inject<H>(runtime: Runtime, headers: H, span: unknown, options?: InjectOptions): H {
+  if (typeof Headers === 'function' && headers instanceof Headers) {
+    // A fetch `Headers`: written through a plain record, then set one by one.
+    const written = inject(runtime, {} as HeaderRecord, span, options)
+    for (const [name, value] of Object.entries(written))
+      if (typeof value === 'string') headers.set(name, value)
+    return headers
+  }
+  if (!isRecord(headers)) {
+    runtime.reportMisuse(
+      'invalid_headers',
+      `inject() needs a plain headers object to write into, got ${describeType(headers)}; nothing was injected.`,
+    )
+    return headers
+  }
+  let snapshot: ContextSnapshot | undefined
+  if (span === undefined) {
+    snapshot = runtime.storage.active()
+    if (snapshot === undefined) {
+      runtime.diagnostics.debug('inject() found no active span or context; no headers were written.')
+      return headers
+    }
+  } else {
+    snapshot = restoreContext(span, runtime.reportMisuse, INJECT)
+    if (snapshot === undefined) return headers
+  }
+  const propagation = toPropagationContext(snapshot)
+  if (propagation === undefined) {
+    runtime.diagnostics.debug('inject(): the context names no trace; no headers were written.')
+    return headers
+  }
+  const result = injectHeaders(headers as HeaderRecord, propagation, options)
+  if (result.problems.length > 0) runtime.diagnostics.debug(`inject(): ${result.problems.join('; ')}`)
+  return headers
+}
+
+/**
+ * `extract(headers)`: the context in incoming headers as a plain context, or undefined when they
+ * carry none. Works without an initialised instance too (it is pure); problems are debug
+ * diagnostics.
+ */
+export function extract(
+  headers: unknown,
+  debug: ((message: string) => void) | undefined,
+): PlainContext | undefined {
+  const { context, problems } = extractPropagation(headers as HeaderSource | null | undefined)
+  if (problems.length > 0 && debug !== undefined) debug(`extract(): ${problems.join('; ')}`)
+  return context === undefined ? undefined : fromPropagationContext(context)
+}
+
+function copyNameAndLength(target: object, source: { name: string; length: number }): void {
+  try {
+    Object.defineProperty(target, 'name', { value: source.name, configurable: true })
+    Object.defineProperty(target, 'length', { value: source.length, configurable: true })
+  } catch {
+    // Cosmetic only.
+  }
+}
