@@ -7,7 +7,9 @@ const require = createRequire(import.meta.url)
 export const TRACERS = {
   /** llmobs, exporting LLMObs span events through the agent's EVP proxy. */
   async 'llmobs agent-proxy'(port) {
-    const { createLLMObs } = await import('@llmobs/sdk')
+    // BENCH_LLMOBS_MODULE measures another build of the SDK (a path to its ESM entry) without
+    // touching the workspace's dist, e.g. a bundle of a working tree made while others edit it.
+    const { createLLMObs } = await import(process.env.BENCH_LLMOBS_MODULE ?? '@llmobs/sdk')
     const sdk = createLLMObs({
       mlApp: 'bench',
       service: 'bench',

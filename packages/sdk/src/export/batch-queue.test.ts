@@ -96,7 +96,7 @@ describe('BatchQueue', () => {
     expect(queue.sealedCount).toBe(0)
   })
 
-  it('grows its buffer from small to a full request without losing bytes', () => {
+  it('fills request-sized buffers with items of every size without losing bytes', () => {
     const queue = new BatchQueue(EVALUATIONS_FORMAT, {
       maxItems: 100_000,
       maxBytes: 1 << 30,
@@ -114,5 +114,49 @@ describe('BatchQueue', () => {
       parsed.push(...body.data.attributes.metrics)
     }
     expect(parsed).toEqual(items.map((item) => JSON.parse(item) as unknown))
+  })
+
+  it('reuses the buffer of a delivered request, and never the buffer of one still in use', () => {
+    const queue = new BatchQueue(EVALUATIONS_FORMAT, {
+      maxItems: 1000,
+      maxBytes: 1 << 20,
+      requestBytes: 1000,
+    })
+    const fill = (tag: string): void => {
+      for (let i = 0; i < 9; i++) queue.push(`"${tag}${'x'.repeat(97)}"`) // ~9 fill one request
+    }
+    fill('a')
+    fill('b') // seals the first batch
+    const first = queue.take()!
+    queue.recycle(first)
+    queue.seal()
+    const second = queue.take()!
+    expect(second.buffer).not.toBe(first.buffer) // was already open when `first` came back
+    fill('c')
+    queue.seal()
+    const third = queue.take()!
+    expect(third.buffer).toBe(first.buffer) // reused: no new allocation, no page faults
+    expect(queue.body(third).toString('utf8')).toContain('"cx')
+    expect(queue.body(second).toString('utf8')).not.toContain('"cx') // a batch not recycled is untouched
+  })
+
+  it('moves a batch sealed less than half full into a buffer of its own size', () => {
+    const queue = new BatchQueue(EVALUATIONS_FORMAT, {
+      maxItems: 1000,
+      maxBytes: 1 << 20,
+      requestBytes: 10_000,
+    })
+    queue.push('"small"')
+    queue.seal()
+    const batch = queue.take()!
+    expect(batch.buffer.length).toBe(batch.bodyBytes)
+    expect(JSON.parse(queue.body(batch).toString('utf8'))).toEqual({
+      data: { type: 'evaluation_metric', attributes: { metrics: ['small'] } },
+    })
+    queue.push('"next"')
+    queue.seal()
+    expect(queue.take()!.buffer.length).toBe(
+      '{"data":{"type":"evaluation_metric","attributes":{"metrics":["next"]}}}'.length,
+    )
   })
 })

@@ -131,6 +131,7 @@ export class EventWriter {
   #drain(): void {
     this.#queue.seal()
     this.#pump()
+    if (this.#queue.items === 0 && this.#inFlight.size === 0) this.#queue.releaseSpare()
   }
 
   #schedulePump(): void {
@@ -166,8 +167,14 @@ export class EventWriter {
   }
 
   #settle(batch: Batch, count: number, ok: boolean): void {
-    if (ok) this.#counts.sent += count
-    else this.#counts.failed += count
+    if (ok) {
+      this.#counts.sent += count
+      // Answered with success, so the body was read: the buffer can carry another batch. After a
+      // failure (a timeout may leave a write pending) it is left to the garbage collector.
+      this.#queue.recycle(batch)
+    } else {
+      this.#counts.failed += count
+    }
     this.#inFlight.delete(batch)
     this.#pump()
     this.#wake()
