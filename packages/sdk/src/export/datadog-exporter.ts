@@ -2,7 +2,7 @@ import type { ResolvedConfig } from '../config.js'
 import type { Diagnostics } from '../internal/diagnostics.js'
 import { EventExporter } from './event-exporter.js'
 import type { Exporter } from './exporter.js'
-import { encodeSpanEvent } from './span-event-encoder.js'
+import { spanEventJson } from './span-event-json.js'
 
 /**
  * The exporter `init()` uses unless the user passes their own: LLM Observability span events and
@@ -17,5 +17,5 @@ export function createDatadogExporter(
   config: ResolvedConfig,
   diagnostics: Diagnostics,
 ): Exporter & Pick<EventExporter, 'stats'> {
-  return new EventExporter({ config, diagnostics, encodeSpan: (record) => encodeSpanEvent(record, config) })
+  return new EventExporter({ config, diagnostics, spanJson: (record) => spanEventJson(record, config) })
 }

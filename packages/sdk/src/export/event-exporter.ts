@@ -21,8 +21,13 @@ type Stream = 'spans' | 'evaluations'
 export interface EventExporterOptions {
   readonly config: ResolvedConfig
   readonly diagnostics: Diagnostics
-  /** Span record → wire event (the SDK's pure encoder). */
-  readonly encodeSpan: (record: SpanRecord) => SpanEvent
+  /**
+   * Span record → the JSON text of its wire event (the Datadog exporter passes `spanEventJson`).
+   * Default: `JSON.stringify(encodeSpan(record))`.
+   */
+  readonly spanJson?: (record: SpanRecord) => string
+  /** Span record → wire event; used when `spanJson` is not given. */
+  readonly encodeSpan?: (record: SpanRecord) => SpanEvent
   /** Default: keep-alive HTTP(S); it is destroyed at shutdown either way. */
   readonly transport?: Transport
   readonly retryPolicy?: RetryPolicy
@@ -54,14 +59,14 @@ export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 15_000
  * agent's EVP proxy or the agentless intake. Nothing here throws into the caller.
  *
  * @example
- * const exporter = new EventExporter({ config, diagnostics, encodeSpan: (r) => encodeSpanEvent(r, config) })
+ * const exporter = new EventExporter({ config, diagnostics, spanJson: (r) => spanEventJson(r, config) })
  * exporter.exportSpan(record)
  * const { spans } = await exporter.flush({ timeoutMs: 5000 })
  */
 export class EventExporter implements Exporter {
   readonly #config: ResolvedConfig
   readonly #diagnostics: Diagnostics
-  readonly #encodeSpan: (record: SpanRecord) => SpanEvent
+  readonly #spanJson: (record: SpanRecord) => string
   readonly #transport: Transport
   readonly #retryPolicy: RetryPolicy | undefined
   readonly #routes: RouteResolver
@@ -78,7 +83,7 @@ export class EventExporter implements Exporter {
     const { config } = options
     this.#config = config
     this.#diagnostics = options.diagnostics
-    this.#encodeSpan = options.encodeSpan
+    this.#spanJson = options.spanJson ?? jsonOfEncoded(options.encodeSpan)
     this.#transport = options.transport ?? new HttpTransport()
     this.#retryPolicy = options.retryPolicy
     this.#routes = new RouteResolver({
@@ -110,16 +115,14 @@ export class EventExporter implements Exporter {
 
   exportSpan(record: SpanRecord): void {
     try {
-      let event: SpanEvent
+      let json: string
       try {
-        event = this.#encodeSpan(record)
+        json = this.#spanJson(record)
       } catch (err) {
         this.#spans.countDropped()
         this.#report('encode-span', `a span could not be encoded and was dropped: ${describe(err)}`)
         return
       }
-      let json = this.#serialise(event, 'spans')
-      if (json === undefined) return
       // Measure only what could be too large: UTF-8 takes at most 3 bytes per UTF-16 unit, and the
       // queue measures everything else by writing it.
       if (json.length * 3 > this.#maxSpanBytes) {
@@ -281,6 +284,18 @@ export class EventExporter implements Exporter {
 
   #result(): FlushResult {
     return { spans: this.#spans.counts, evaluations: this.#evaluations.counts }
+  }
+}
+
+function jsonOfEncoded(
+  encode: ((record: SpanRecord) => SpanEvent) | undefined,
+): (record: SpanRecord) => string {
+  if (encode === undefined) throw new TypeError('EventExporter needs spanJson or encodeSpan')
+  return (record) => {
+    const json = JSON.stringify(encode(record))
+    // Only a toJSON returning undefined at the top level gets here; the span cannot be sent.
+    if (json === undefined) throw new TypeError('the encoded span has no JSON form')
+    return json
   }
 }
 

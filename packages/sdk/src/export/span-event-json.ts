@@ -1,0 +1,232 @@
+import { hasModel, SPAN_KINDS } from '@llmobs/protocol'
+import type { ResolvedConfig } from '../config.js'
+import { SDK_VERSION } from '../internal/version.js'
+import type { SpanRecord } from '../span/span-record.js'
+import { jsonText, needsEscape, quoteJson } from './json-text.js'
+import { encodeSpanEvent, encodeTags } from './span-event-encoder.js'
+
+/**
+ * The JSON text of a finished span's event, written straight from the record: exactly the text of
+ * `JSON.stringify(encodeSpanEvent(record, config))`, member for member and in the same order
+ * (`span-event-json.test.ts` compares both on thousands of random records).
+ *
+ * Why hand-written (measured on Node 20 with the benchmark's spans, see bench/README.md):
+ * stringifying the event object took ~3 µs per span, a third of the SDK's per-span CPU, because
+ * `JSON.stringify` pays ~70 ns per property and scans every character of every key and value
+ * (~1.5 ns each). Here the skeleton (keys, punctuation, base tags, the sampling block) is constant
+ * text, ids and names are checked with one regular expression each, and only user data (input,
+ * output, metadata, metrics...) goes through `JSON.stringify`. Three things keep it fast:
+ * - few pieces: every `+` of a long string makes a rope node that costs ~15 ns when the text is
+ *   flattened into the request buffer, so constant runs are cached as whole strings (per trace:
+ *   the trace id head and the `_dd` tail; per config: the tags);
+ * - no string quoting by concatenation for ids: the quotes live in the constant text;
+ * - no number formatting through template literals: V8 keeps those results in its number-string
+ *   cache, which kept ~35 kB alive across every scavenge and promoted it (GC time up ~50%).
+ *
+ * A record that does not fit the fast path (a field not of its documented type, an id or name that
+ * needs escaping: a processor may return anything) is encoded by the encoder and `JSON.stringify`,
+ * so its text is exact too.
+ *
+ * @example
+ * const json = spanEventJson(record, config)
+ * JSON.parse(json).meta['span.kind'] // record.kind
+ */
+export function spanEventJson(record: SpanRecord, config: ResolvedConfig): string {
+  return fastEventJson(record, config) ?? JSON.stringify(encodeSpanEvent(record, config))
+}
+
+/** `{"span.kind":"<kind>","input":` per kind: kinds need no escaping. */
+const META_HEADS: Readonly<Record<string, string>> = Object.assign(
+  Object.create(null) as Record<string, string>,
+  Object.fromEntries(SPAN_KINDS.map((kind) => [kind, `{"span.kind":"${kind}","input":`])),
+)
+
+/** The fast path; undefined when the record does not fit it. */
+function fastEventJson(record: SpanRecord, config: ResolvedConfig): string | undefined {
+  const { kind, name, spanId, parentId, traceId, apmTraceId, startNs, durationNs, sessionId, error } = record
+  const metaHead = typeof kind === 'string' ? META_HEADS[kind] : undefined
+  if (
+    metaHead === undefined ||
+    !isPlainText(name) ||
+    !isPlainText(spanId) ||
+    (parentId !== undefined && !isPlainText(parentId)) ||
+    (sessionId !== undefined && typeof sessionId !== 'string') ||
+    !Number.isFinite(startNs) ||
+    !Number.isFinite(durationNs)
+  ) {
+    return undefined
+  }
+  const head = traceHead(traceId)
+  const tail = ddTail(apmTraceId, record.sampling)
+  const meta = metaJson(record, metaHead)
+  if (head === undefined || tail === undefined || meta === undefined) return undefined
+  const tags = tagsJson(record, config)
+  const metrics = metricsJson(record.metrics)
+  if (tags === undefined || metrics === undefined) return undefined
+  // Numbers through JSON.stringify, not a template: see the comment at the top.
+  let out =
+    `${head}${spanId}","parent_id":"${parentId ?? 'undefined'}","name":"${name}","tags":${tags}` +
+    `,"start_ns":${JSON.stringify(startNs)},"duration":${JSON.stringify(durationNs)}` +
+    `,"status":${error === undefined ? '"ok"' : '"error"'},"meta":${meta},"metrics":${metrics}` +
+    `,"_dd":{"span_id":"${spanId}${tail}`
+  if (sessionId !== undefined) out += `,"session_id":${quoteJson(sessionId)}`
+  const links = record.links
+  if (links.length > 0) {
+    const text = jsonText('span_links', links.slice())
+    if (text === undefined) return undefined
+    out += `,"span_links":${text}`
+  }
+  const collectionErrors = record.collectionErrors
+  if (collectionErrors !== undefined && collectionErrors.length > 0) {
+    const text = jsonText('collection_errors', collectionErrors.slice())
+    if (text === undefined) return undefined
+    out += `,"collection_errors":${text}`
+  }
+  return `${out}}`
+}
+
+/** `meta`, from `{"span.kind":...` to its closing brace. */
+function metaJson(record: SpanRecord, head: string): string | undefined {
+  const input = jsonText('input', record.input)
+  const output = jsonText('output', record.output)
+  if (input === undefined || output === undefined) return undefined
+  let meta = `${head}${input},"output":${output}`
+  if (hasModel(record.kind)) {
+    const model = modelJson(record.modelName ?? 'custom', record.modelProvider ?? 'custom')
+    if (model === undefined) return undefined
+    meta += model
+  }
+  const metadata = record.metadata
+  if (hasKeys(metadata)) {
+    const text = jsonText('metadata', metadata)
+    if (text === undefined) return undefined
+    meta += `,"metadata":${text}`
+  }
+  const definitions = record.toolDefinitions
+  if (definitions !== undefined && definitions.length > 0) {
+    const text = jsonText('tool_definitions', definitions)
+    if (text === undefined) return undefined
+    meta += `,"tool_definitions":${text}`
+  }
+  const agent = record.agentAttribution
+  if (agent !== undefined) {
+    const agentName = agent.name ?? null
+    const agentSpanId = agent.spanId
+    if ((agentName !== null && typeof agentName !== 'string') || typeof agentSpanId !== 'string')
+      return undefined
+    const nameText = agentName === null ? 'null' : quoteJson(agentName)
+    meta += `,"agent_attribution":{"pagent_name":${nameText},"pagent_span_id":${quoteJson(agentSpanId)}}`
+  }
+  const error = record.error
+  if (error !== undefined) {
+    const { message, type, stack } = error
+    if (typeof message !== 'string' || typeof type !== 'string') return undefined
+    if (stack !== undefined && typeof stack !== 'string') return undefined
+    meta += `,"error.message":${quoteJson(message)},"error.type":${quoteJson(type)}`
+    if (stack !== undefined) meta += `,"error.stack":${quoteJson(stack)}`
+  }
+  return `${meta}}`
+}
+
+function isPlainText(value: unknown): value is string {
+  return typeof value === 'string' && !needsEscape(value)
+}
+
+// Single-entry caches: the spans of one trace usually end one after another, with the same model.
+// Each starts consistent with its key ('' and NaN), so a lookup never returns text of another key.
+let lastTraceId = ''
+let lastTraceHead = '{"trace_id":"","span_id":"'
+let lastApmTraceId = ''
+let lastRate = Number.NaN
+let lastDecision = Number.NaN
+let lastTail = ''
+let lastModelName = ''
+let lastModelProvider = ''
+let lastModelText = ',"model_name":"","model_provider":""'
+
+/** `{"trace_id":"<trace id>","span_id":"` */
+function traceHead(traceId: unknown): string | undefined {
+  if (traceId !== lastTraceId) {
+    if (!isPlainText(traceId)) return undefined
+    lastTraceHead = `{"trace_id":"${traceId}","span_id":"`
+    lastTraceId = traceId
+  }
+  return lastTraceHead
+}
+
+/** `","trace_id":"<apm>","sample_rate":"<rate>","sampling_decision":"<decision>","apm_trace_id":"<apm>"}` */
+function ddTail(apmTraceId: unknown, sampling: SpanRecord['sampling']): string | undefined {
+  const { rate, decision } = sampling
+  if (apmTraceId !== lastApmTraceId || rate !== lastRate || decision !== lastDecision) {
+    if (!isPlainText(apmTraceId) || typeof rate !== 'number' || typeof decision !== 'number') return undefined
+    lastTail =
+      `","trace_id":"${apmTraceId}","sample_rate":${quoteJson(String(rate))}` +
+      `,"sampling_decision":${quoteJson(String(decision))},"apm_trace_id":"${apmTraceId}"}`
+    lastApmTraceId = apmTraceId
+    lastRate = rate
+    lastDecision = decision
+  }
+  return lastTail
+}
+
+/** `,"model_name":...,"model_provider":...` (the provider lowercased, as dd-trace sends it). */
+function modelJson(modelName: unknown, modelProvider: unknown): string | undefined {
+  if (modelName !== lastModelName || modelProvider !== lastModelProvider) {
+    if (typeof modelName !== 'string' || typeof modelProvider !== 'string') return undefined
+    lastModelText = `,"model_name":${quoteJson(modelName)},"model_provider":${quoteJson(modelProvider.toLowerCase())}`
+    lastModelName = modelName
+    lastModelProvider = modelProvider
+  }
+  return lastModelText
+}
+
+/** The encoder copies metrics with a spread (own enumerable properties, no prototype): so do we. */
+function metricsJson(metrics: SpanRecord['metrics']): string | undefined {
+  return hasKeys(metrics) ? jsonText('metrics', { ...metrics }) : '{}'
+}
+
+interface TagsCache {
+  readonly mlApp: string
+  /** `["<base tags>",...,"ml_app:<mlApp>","ddtrace.version:<v>","error:` */
+  readonly head: string
+  /** The whole array of a span without error or session. */
+  readonly plain: string
+}
+
+const tagsCaches = new WeakMap<ResolvedConfig, TagsCache>()
+
+/**
+ * The `tags` array. Without tags of the config's or the span's own (the usual case) it is constant
+ * per config and `ml_app` up to the error flag; otherwise the encoder's own tag logic decides.
+ */
+function tagsJson(record: SpanRecord, config: ResolvedConfig): string | undefined {
+  const mlApp = record.mlApp
+  if (hasKeys(config.tags) || hasKeys(record.tags) || typeof mlApp !== 'string') {
+    return jsonText('tags', encodeTags(record, config))
+  }
+  let cache = tagsCaches.get(config)
+  if (cache === undefined || cache.mlApp !== mlApp) {
+    const base: string[] = []
+    if (config.version !== undefined) base.push(`version:${config.version}`)
+    if (config.env !== undefined) base.push(`env:${config.env}`)
+    if (config.service !== undefined) base.push(`service:${config.service}`)
+    base.push('source:integration', `ml_app:${mlApp}`, `ddtrace.version:${SDK_VERSION}`)
+    const head = `[${base.map(quoteJson).join(',')},"error:`
+    cache = { mlApp, head, plain: `${head}0","language:javascript"]` }
+    tagsCaches.set(config, cache)
+  }
+  const errorType = record.error?.type
+  const sessionId = record.sessionId
+  if (errorType === undefined && sessionId === undefined) return cache.plain
+  let out =
+    errorType === undefined
+      ? `${cache.head}0","language:javascript"`
+      : `${cache.head}1","language:javascript",${quoteJson(`error_type:${errorType}`)}`
+  if (sessionId !== undefined) out += `,${quoteJson(`session_id:${sessionId}`)}`
+  return `${out}]`
+}
+
+function hasKeys(object: object): boolean {
+  for (const _ in object) return true
+  return false
+}
