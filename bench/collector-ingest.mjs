@@ -34,7 +34,9 @@ async function measure(name, bodies, path, init) {
     await sendAll(`${collector.url}${path}`, init.warmup, init)
     const cpuBefore = collector.cpuSeconds()
     const mainBefore = collector.mainThreadCpuSeconds()
+    const clientBefore = process.cpuUsage()
     const ms = await sendAll(`${collector.url}${path}`, bodies, init)
+    const client = process.cpuUsage(clientBefore)
     const cpu = collector.cpuSeconds() - cpuBefore
     const main = collector.mainThreadCpuSeconds() - mainBefore
     const stats = await (await fetch(`${collector.url}/api/stats`)).json()
@@ -53,6 +55,7 @@ async function measure(name, bodies, path, init) {
       'spans/s': Math.round(options.spans / (ms / 1000)).toLocaleString('en-US'),
       'CPU µs/span': ((cpu * 1e6) / options.spans).toFixed(1),
       'main thread µs/span': ((main * 1e6) / options.spans).toFixed(1),
+      'sender µs/span': ((client.user + client.system) / options.spans).toFixed(1),
     })
   } finally {
     await collector.stop()
@@ -114,6 +117,7 @@ await measure('POST .../llmobs, gzip', gzipped, '/evp_proxy/v2/api/v2/llmobs', {
     'spans/s': Math.round(options.spans / (ms / 1000)).toLocaleString('en-US'),
     'CPU µs/span': '-',
     'main thread µs/span': '-',
+    'sender µs/span': '-',
   })
 }
 

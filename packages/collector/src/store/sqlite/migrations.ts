@@ -124,11 +124,10 @@ const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX sessions_last_seen ON sessions (last_seen_ns, session_id);
   `,
-  // 2: stats read narrow indexes instead of every span's documents. Span counts by kind come from the
-  // first; the second is ordered by duration within each model, so a latency percentile is one
-  // OFFSET into it (no sort), and `since` filters inside both indexes.
+  // 2: model stats read a narrow index ordered by duration within each model, so a latency percentile
+  // is one OFFSET into it (no sort of every span) and `since` filters inside the index. Span counts by
+  // kind still scan the table: an index for them would cost every write more than it saves stats.
   `
-  CREATE INDEX llm_spans_kind ON llm_spans (kind, start_ns, status);
   CREATE INDEX llm_spans_model_latency ON llm_spans (model_name, model_provider, duration_ns, start_ns,
     input_tokens, output_tokens, total_tokens) WHERE model_name IS NOT NULL;
   `,
