@@ -42,13 +42,12 @@ describe('background work that outlives its parent (real collector)', () => {
       llmobs.annotate({ outputData: 'too late' })
     }
     let request!: ExportedSpan
-    let ended!: boolean
     await llmobs.trace({ kind: 'llm', name: 'answer', sessionId: 'session-1' }, async (span) => {
       request = llmobs.exportSpan(span)!
       judged = judge(request)
       return 'the answer'
     })
-    ended = true
+    const ended = true
     await judged
     await llmobs.flush()
     const trace = await waitForTrace(collector, request.traceId, 2, (t) =>

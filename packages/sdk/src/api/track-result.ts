@@ -177,6 +177,7 @@ function trackStream(
     complete(span, capture, undefined, false, track)
     return
   }
+  runStreamInSpan(span, stream, track)
   // A readable (or duplex) is done when its readable side ends; a writable when it finishes.
   const endEvent = typeof stream.read === 'function' ? 'end' : 'finish'
   const finish = (error?: unknown): void => {
@@ -193,6 +194,26 @@ function trackStream(
   stream.on(errorMonitor, onError)
   stream.on(endEvent, onEnd)
   stream.on('close', onClose)
+}
+
+/** The stream implementation hooks Node calls from whoever reads or writes. */
+const STREAM_HOOKS = ['_read', '_write', '_writev', '_transform', '_flush', '_final'] as const
+
+/**
+ * A stream outlives the call that returned it and is read or written from other contexts (the
+ * consumer's). Its implementation hooks are run in the span's context, as iterator methods are, so
+ * spans started while producing chunks are children of the stream's span, not of its consumer.
+ */
+function runStreamInSpan(span: LiveSpan, stream: object, track: TrackContext): void {
+  if (!Object.isExtensible(stream)) return
+  const hooks = stream as Record<string, unknown>
+  for (const key of STREAM_HOOKS) {
+    const hook = hooks[key]
+    if (typeof hook !== 'function') continue
+    defineOwn(stream, key, function (this: unknown, ...args: unknown[]): unknown {
+      return track.storage.run(span.context, Reflect.apply, hook as IteratorMethod, this, args)
+    })
+  }
 }
 
 type IteratorMethod = (...args: unknown[]) => unknown
