@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { createLLMObs, type ExportedSpan, type LLMObs } from '@llmobs/sdk'
+import { createLLMObs, type ExportedSpan, type LLMObs, type Span } from '@llmobs/sdk'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startCollectorProcess, type CollectorProcess } from '../helpers/collector-process.js'
 import { ensureSdkBuilt, runFixture, spanNamed, waitForTrace } from './context-helpers.js'
@@ -29,8 +29,10 @@ describe('background work that outlives its parent (real collector)', () => {
 
   it('void judge(exported): the judge span is a child of the ended request span, the evaluation joins it', async () => {
     let judged!: Promise<void>
-    async function judge(target: ExportedSpan): Promise<void> {
-      await sleep(50) // the request span has ended by now
+    let parentEndedFirst: boolean | undefined
+    async function judge(target: ExportedSpan, parent: Span): Promise<void> {
+      await sleep(50)
+      parentEndedFirst = parent.ended
       const verdict = await llmobs.trace(
         { kind: 'llm', name: 'judge-llm', modelName: 'judge-4' },
         async () => {
@@ -44,10 +46,9 @@ describe('background work that outlives its parent (real collector)', () => {
     let request!: ExportedSpan
     await llmobs.trace({ kind: 'llm', name: 'answer', sessionId: 'session-1' }, async (span) => {
       request = llmobs.exportSpan(span)!
-      judged = judge(request)
+      judged = judge(request, span)
       return 'the answer'
     })
-    const ended = true
     await judged
     await llmobs.flush()
     const trace = await waitForTrace(collector, request.traceId, 2, (t) =>
@@ -55,7 +56,7 @@ describe('background work that outlives its parent (real collector)', () => {
     )
     const answer = spanNamed(trace, 'answer')
     const judgeSpan = spanNamed(trace, 'judge-llm')
-    expect(ended).toBe(true)
+    expect(parentEndedFirst).toBe(true)
     expect(answer.parentId).toBeNull()
     expect(judgeSpan.parentId).toBe(answer.spanId)
     expect(judgeSpan.traceId).toBe(answer.traceId)
