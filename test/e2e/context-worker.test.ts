@@ -1,0 +1,89 @@
+import { once } from 'node:events'
+import { join } from 'node:path'
+import { Worker } from 'node:worker_threads'
+import { createLLMObs, type ExportedSpan, type LLMObs } from '@llmobs/sdk'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startCollectorProcess, type CollectorProcess } from '../helpers/collector-process.js'
+import { ensureSdkBuilt, FIXTURES, spanNamed, waitForTrace } from './context-helpers.js'
+
+// Issue 4, pattern 5: worker threads, each with its own SDK instance (the built SDK).
+describe('worker threads continue the main thread trace (real collector)', () => {
+  let collector: CollectorProcess
+  let llmobs: LLMObs
+
+  beforeAll(async () => {
+    await ensureSdkBuilt()
+    collector = await startCollectorProcess()
+    llmobs = createLLMObs({ agentUrl: collector.url, mode: 'agent-proxy', mlApp: 'ctx-worker' })
+  }, 240_000)
+  afterAll(async () => {
+    await llmobs.shutdown()
+    await collector.stop()
+  })
+
+  it('workerData: llmobs.workerData(...) + llmobs.runInWorker: children of the main span, flushed before exit', async () => {
+    let request!: ExportedSpan
+    const { worker, answer } = await llmobs.trace(
+      { kind: 'workflow', name: 'request', sessionId: 'w-session' },
+      async (span) => {
+        request = llmobs.exportSpan(span)!
+        const worker = new Worker(join(FIXTURES, 'worker-judge.mjs'), {
+          workerData: llmobs.workerData({ answer: 'forty-two', target: request }),
+        })
+        const [answer] = (await once(worker, 'message')) as [{ verdict: string; span: ExportedSpan }]
+        return { worker, answer }
+      },
+    )
+    const [exitCode] = (await once(worker, 'exit')) as [number]
+    expect(exitCode).toBe(0)
+    expect(answer.verdict).toBe('pass')
+    await llmobs.flush()
+    // Everything the worker sent was flushed before it exited: no waiting beyond the collector's commit.
+    const trace = await waitForTrace(
+      collector,
+      request.traceId,
+      3,
+      (t) => t.spans.some((s) => s.evaluations.length > 0),
+      5_000,
+    )
+    const root = spanNamed(trace, 'request')
+    const judge = spanNamed(trace, 'worker-judge')
+    expect(judge.spanId).toBe(answer.span.spanId)
+    expect(judge.parentId).toBe(root.spanId)
+    expect(judge.traceId).toBe(root.traceId)
+    expect(judge.apmTraceId).toBe(root.apmTraceId)
+    expect(judge.sessionId).toBe('w-session')
+    expect(judge.mlApp).toBe('ctx-worker')
+    expect(spanNamed(trace, 'worker-background').parentId).toBe(root.spanId)
+    expect(root.evaluations).toMatchObject([{ label: 'worker-verdict', value: 'pass' }])
+  })
+
+  it('postMessage: a pool worker handles each job under the context captured with it', async () => {
+    const worker = new Worker(join(FIXTURES, 'worker-pool.mjs'), { workerData: llmobs.workerData() })
+    const replies = new Map<number, ExportedSpan>()
+    worker.on('message', (reply: { id: number; span: ExportedSpan }) => replies.set(reply.id, reply.span))
+    const requests: ExportedSpan[] = []
+    for (const id of [1, 2]) {
+      await llmobs.trace({ kind: 'agent', name: `pool-request-${id}` }, async (span) => {
+        requests.push(llmobs.exportSpan(span)!)
+        worker.postMessage({ id, ctx: llmobs.captureContext() })
+        while (!replies.has(id)) await new Promise((resolve) => setTimeout(resolve, 5))
+      })
+    }
+    worker.postMessage({ type: 'close' })
+    const [exitCode] = (await once(worker, 'exit')) as [number]
+    expect(exitCode).toBe(0)
+    await llmobs.flush()
+    for (const [index, request] of requests.entries()) {
+      const id = index + 1
+      const trace = await waitForTrace(collector, request.traceId, 2, () => true, 5_000)
+      const job = spanNamed(trace, `pool-job-${id}`)
+      expect(job.spanId).toBe(replies.get(id)?.spanId)
+      expect(job.parentId).toBe(spanNamed(trace, `pool-request-${id}`).spanId)
+      expect(job.meta.agent_attribution).toEqual({
+        pagent_name: `pool-request-${id}`,
+        pagent_span_id: request.spanId,
+      })
+    }
+  })
+})
