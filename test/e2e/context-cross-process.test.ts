@@ -180,7 +180,7 @@ describe('context across processes (real collector, real processes)', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
-      const { result } = await runFixture('dd-trace-caller.cjs', [url, 'dd-caller-app'], {
+      const { result } = await runFixture('dd-trace-caller.mjs', [url, 'dd-caller-app'], {
         ...QUIET_DD_TRACE,
         DD_TRACE_AGENT_URL: collector.url,
       })

@@ -1,8 +1,10 @@
 // The official dd-trace (5.132.0) as the calling service: inside an LLMObs agent > workflow span it
 // injects its headers with tracer.inject and calls our service over HTTP. Its own spans go to the
 // same collector (DD_TRACE_AGENT_URL), so the whole tree can be checked there. argv: url mlApp
-const http = require('node:http')
-const tracer = require('dd-trace').init({
+import http from 'node:http'
+import ddTrace from 'dd-trace'
+
+const tracer = ddTrace.init({
   service: 'dd-caller',
   llmobs: { mlApp: process.argv[3], agentlessEnabled: false },
   telemetry: { enabled: false },
@@ -41,4 +43,4 @@ async function main() {
   llmobs.flush()
   console.log('RESULT ' + JSON.stringify(result))
 }
-main()
+await main()
