@@ -181,7 +181,7 @@ function deeplyNestedSpan(): string {
   span.trace_id = 'f'.repeat(32)
   span.span_id = String(1 + int(1e9))
   const depth = 200_000
-  const text = JSON.stringify(envelopes).replace('"metadata_here"', '')
+  const text = JSON.stringify(envelopes)
   return text.replace('"model_name":', `"metadata":${'['.repeat(depth)}${']'.repeat(depth)},"model_name":`)
 }
 
