@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { jsonText, needsEscape, quoteJson } from './json-text.js'
+import { isPlainObject, isPlainText, jsonText, quoteJson } from './json-text.js'
 
 /** What `JSON.stringify` writes for `value` as the member `key`, or undefined when it leaves it out. */
 function asMember(key: string, value: unknown): string | undefined {
@@ -18,9 +18,14 @@ describe('quoteJson', () => {
     }
   })
 
-  it('says a string can go between quotes as is only when JSON.stringify agrees', () => {
-    for (const text of ['', 'abc', 'héllo', '漢字']) expect(needsEscape(text)).toBe(false)
-    for (const text of ['"', '\\', '\n', '\u0000', '\ud800', '😀']) expect(needsEscape(text)).toBe(true)
+  it('calls a string plain exactly when JSON.stringify copies it between quotes unchanged', () => {
+    for (let code = 0; code <= 0xffff; code++) {
+      const text = `a${String.fromCharCode(code)}b`
+      expect(isPlainText(text)).toBe(JSON.stringify(text) === `"${text}"`)
+    }
+    for (const text of ['', 'abc', 'héllo', '漢字', '😀 pair', '\u2028']) expect(isPlainText(text)).toBe(true)
+    for (const text of ['"', '\\', '\n', '\u0000', '\ud800', 'x\udc00', '😀\ud83d'])
+      expect(isPlainText(text)).toBe(false)
   })
 })
 
@@ -68,5 +73,15 @@ describe('jsonText', () => {
     expect(() => jsonText('k', cyclic)).toThrow(TypeError)
     expect(() => jsonText('k', 1n)).toThrow(TypeError)
     expect(() => jsonText('k', { n: 1n })).toThrow(TypeError)
+  })
+})
+
+describe('isPlainObject', () => {
+  it('accepts {} objects without toJSON and nothing else', () => {
+    expect(isPlainObject({ a: 1 })).toBe(true)
+    expect(isPlainObject(Object.create(null))).toBe(true)
+    for (const value of [null, [], new Date(0), { toJSON: () => 1 }, 'x', 1, new (class {})()]) {
+      expect(isPlainObject(value)).toBe(false)
+    }
   })
 })

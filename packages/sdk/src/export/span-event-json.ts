@@ -2,7 +2,8 @@ import { hasModel, SPAN_KINDS } from '@llmobs/protocol'
 import type { ResolvedConfig } from '../config.js'
 import { SDK_VERSION } from '../internal/version.js'
 import type { SpanRecord } from '../span/span-record.js'
-import { jsonText, needsEscape, quoteJson } from './json-text.js'
+import { ioJson } from './io-json.js'
+import { isPlainText, jsonText, quoteJson } from './json-text.js'
 import { encodeSpanEvent, encodeTags } from './span-event-encoder.js'
 
 /**
@@ -47,9 +48,9 @@ function fastEventJson(record: SpanRecord, config: ResolvedConfig): string | und
   const metaHead = typeof kind === 'string' ? META_HEADS[kind] : undefined
   if (
     metaHead === undefined ||
-    !isPlainText(name) ||
-    !isPlainText(spanId) ||
-    (parentId !== undefined && !isPlainText(parentId)) ||
+    !isPlainString(name) ||
+    !isPlainString(spanId) ||
+    (parentId !== undefined && !isPlainString(parentId)) ||
     (sessionId !== undefined && typeof sessionId !== 'string') ||
     !Number.isFinite(startNs) ||
     !Number.isFinite(durationNs)
@@ -87,8 +88,8 @@ function fastEventJson(record: SpanRecord, config: ResolvedConfig): string | und
 
 /** `meta`, from `{"span.kind":...` to its closing brace. */
 function metaJson(record: SpanRecord, head: string): string | undefined {
-  const input = jsonText('input', record.input)
-  const output = jsonText('output', record.output)
+  const input = ioJson('input', record.input)
+  const output = ioJson('output', record.output)
   if (input === undefined || output === undefined) return undefined
   let meta = `${head}${input},"output":${output}`
   if (hasModel(record.kind)) {
@@ -128,8 +129,8 @@ function metaJson(record: SpanRecord, head: string): string | undefined {
   return `${meta}}`
 }
 
-function isPlainText(value: unknown): value is string {
-  return typeof value === 'string' && !needsEscape(value)
+function isPlainString(value: unknown): value is string {
+  return typeof value === 'string' && isPlainText(value)
 }
 
 // Single-entry caches: the spans of one trace usually end one after another, with the same model.
@@ -147,7 +148,7 @@ let lastModelText = ',"model_name":"","model_provider":""'
 /** `{"trace_id":"<trace id>","span_id":"` */
 function traceHead(traceId: unknown): string | undefined {
   if (traceId !== lastTraceId) {
-    if (!isPlainText(traceId)) return undefined
+    if (!isPlainString(traceId)) return undefined
     lastTraceHead = `{"trace_id":"${traceId}","span_id":"`
     lastTraceId = traceId
   }
@@ -158,7 +159,8 @@ function traceHead(traceId: unknown): string | undefined {
 function ddTail(apmTraceId: unknown, sampling: SpanRecord['sampling']): string | undefined {
   const { rate, decision } = sampling
   if (apmTraceId !== lastApmTraceId || rate !== lastRate || decision !== lastDecision) {
-    if (!isPlainText(apmTraceId) || typeof rate !== 'number' || typeof decision !== 'number') return undefined
+    if (!isPlainString(apmTraceId) || typeof rate !== 'number' || typeof decision !== 'number')
+      return undefined
     lastTail =
       `","trace_id":"${apmTraceId}","sample_rate":${quoteJson(String(rate))}` +
       `,"sampling_decision":${quoteJson(String(decision))},"apm_trace_id":"${apmTraceId}"}`
