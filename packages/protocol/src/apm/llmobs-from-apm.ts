@@ -10,6 +10,9 @@ import type { DecodedApmSpan } from './decoded-apm-span.js'
 /**
  * The high 64 bits of a chunk's 128-bit trace id: `_dd.p.tid` (16 hex) sits on the chunk's first span,
  * but any span of the chunk is accepted. 0 when the tracer uses 64-bit trace ids.
+ *
+ * @example
+ * const apmTraceId = toHex32(chunkTraceIdHigh(chunk), chunk[0].trace_id) // '6b03fc19000000000abfe71cd4b34a20'
  */
 export function chunkTraceIdHigh(chunk: readonly DecodedApmSpan[]): bigint {
   for (const span of chunk) {

@@ -105,7 +105,14 @@ export class SqliteStore implements Store {
   }
 }
 
-/** Opens the SQLite store at `path` (`":memory:"` for a throwaway one). */
+/**
+ * Opens the SQLite store at `path` (`":memory:"` for a throwaway one) in this thread. The collector
+ * itself runs the same store in a worker thread.
+ *
+ * @example
+ * const store = openSqliteStore(':memory:')
+ * const { traces } = await store.listTraces({ limit: 10 })
+ */
 export function openSqliteStore(path: string): Store {
   return new SqliteStore(path)
 }
