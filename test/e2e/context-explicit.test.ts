@@ -107,7 +107,7 @@ describe('explicit context capture, restore and parents (real collector)', () =>
     await llmobs.trace({ kind: 'workflow', name: 'origin' }, async (span) => {
       await sleep(1)
       refs.span = span
-      refs.exported = llmobs.exportSpan(span)
+      refs.exported = llmobs.exportSpan(span)!
       refs.captured = JSON.parse(JSON.stringify(llmobs.captureContext())) as PlainContext
     })
     await llmobs.trace({ kind: 'workflow', name: 'unrelated' }, async () => {
