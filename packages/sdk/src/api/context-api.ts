@@ -22,8 +22,13 @@ import type { Runtime } from '../runtime.js'
 const WITH_CONTEXT = Object.freeze({
   what: 'withContext(context, fn): context',
   outcome: 'fn ran without it',
+  code: 'invalid_context',
 })
-const INJECT = Object.freeze({ what: 'inject(headers, span): span', outcome: 'nothing was injected' })
+const INJECT = Object.freeze({
+  what: 'inject(headers, span): span',
+  outcome: 'nothing was injected',
+  code: 'invalid_span',
+})
 
 /** `captureContext()`: the active context as plain JSON data, or undefined outside any. */
 export function captureContext(runtime: Runtime): PlainContext | undefined {

@@ -3,7 +3,11 @@ import { restoreContext } from '../context/restore-context.js'
 import { describeType, isRecord, type Report } from '../internal/report.js'
 
 const NO_LINKS: readonly WireSpanLink[] = Object.freeze([])
-const LINK_TARGET = Object.freeze({ what: 'links[].span', outcome: 'the link was left out' })
+const LINK_TARGET = Object.freeze({
+  what: 'links[].span',
+  outcome: 'the link was left out',
+  code: 'invalid_links',
+})
 
 /**
  * The wire span links for a `links` start option. Each link names its target span (a span handle,

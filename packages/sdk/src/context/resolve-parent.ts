@@ -2,7 +2,7 @@ import type { Report } from '../internal/report.js'
 import type { ContextSnapshot } from './context-snapshot.js'
 import { restoreContext } from './restore-context.js'
 
-const PARENT = Object.freeze({ what: 'parent', outcome: 'it was ignored' })
+const PARENT = Object.freeze({ what: 'parent', outcome: 'it was ignored', code: 'invalid_parent' })
 
 /**
  * The snapshot an explicit `parent` option stands for: a local span's own snapshot (also after it

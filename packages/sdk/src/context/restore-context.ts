@@ -11,6 +11,8 @@ export interface RestoreTarget {
   readonly what: string
   /** What happens when the value is unusable, e.g. `fn ran without it`. */
   readonly outcome: string
+  /** The diagnostic code, e.g. `invalid_parent`. */
+  readonly code: string
 }
 
 /**
@@ -30,7 +32,7 @@ export function restoreContext(
   if (value === NOOP_SPAN) return undefined
   if (!isRecord(value)) {
     report(
-      'invalid_context',
+      target.code,
       `${target.what} must be a span, llmobs.exportSpan(span), llmobs.captureContext() or llmobs.extract(headers), got ${value === null ? 'null' : typeof value}; ${target.outcome}.`,
     )
     return undefined
@@ -42,7 +44,7 @@ export function restoreContext(
   })
   if (snapshot.spanId !== undefined && snapshot.traceId === undefined) {
     report(
-      'invalid_context',
+      target.code,
       `${target.what} has a spanId but no valid traceId${problems.length > 0 ? ` (${problems.join('; ')})` : ''}: a parent without its trace cannot be continued; ${target.outcome}.`,
     )
     return undefined
@@ -50,14 +52,14 @@ export function restoreContext(
   if (snapshot.traceId === undefined && snapshot.apmTraceId === undefined) {
     const details = problems.length > 0 ? problems.join('; ') : 'it names no span and no trace'
     report(
-      'invalid_context',
+      target.code,
       `${target.what} is not a usable context (${details}); pass a span, llmobs.exportSpan(span) or llmobs.captureContext(). ${capitalize(target.outcome)}.`,
     )
     return undefined
   }
   if (problems.length > 0) {
     report(
-      'invalid_context',
+      target.code,
       `${target.what}: ${problems.join('; ')}; those fields were ignored, the rest of the context was used.`,
     )
   }
