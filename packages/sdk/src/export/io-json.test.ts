@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ioJson } from './io-json.js'
+import { appendIo, ioJson } from './io-json.js'
 
 /** What `JSON.stringify` writes for `value` as the member `key`, or undefined when it leaves it out. */
 function asMember(key: string, value: unknown): string | undefined {
@@ -38,7 +38,33 @@ describe('ioJson', () => {
         prompt: { id: 'p', chat_template: [{ role: 'user', content: '{q}' }] },
       },
     ]
-    for (const io of shapes) expect(ioJson('input', io)).toBe(asMember('input', io))
+    for (const io of shapes) {
+      expect(ioJson('input', io)).toBe(asMember('input', io))
+      expect(appendIo('{"input":', 'input', io)).toBe(`{"input":${asMember('input', io)}`)
+    }
+  })
+
+  it('appends the messages and value shapes in pieces, whatever their text needs', () => {
+    const texts = ['plain', 'line\nbreak', 'say "hi"', 'héllo 😀', 'lone \ud800', '']
+    for (const a of texts) {
+      for (const b of texts) {
+        const shapes: unknown[] = [
+          { value: a },
+          { messages: [{ role: 'user', content: a }] },
+          {
+            messages: [
+              { role: 'system', content: a },
+              { role: 'user', content: b },
+              { role: 'assistant', content: a },
+            ],
+          },
+          { messages: [{ role: b, content: a }] },
+          { messages: [] },
+          { messages: [{ role: 'user', content: a }], value: b },
+        ]
+        for (const io of shapes) expect(appendIo('>', 'output', io)).toBe(`>${asMember('output', io)}`)
+      }
+    }
   })
 
   it('defers to JSON.stringify for anything else a processor may put there', () => {
@@ -74,7 +100,11 @@ describe('ioJson', () => {
       Object.assign(Object.create({ inherited: true }) as object, { value: 'x' }),
       { 'quoted "key"': 'v', '1': 'integer key first' },
     ]
-    for (const io of odd) expect(ioJson('output', io)).toBe(asMember('output', io))
+    for (const io of odd) {
+      expect(ioJson('output', io)).toBe(asMember('output', io))
+      const member = asMember('output', io)
+      expect(appendIo('>', 'output', io)).toBe(member === undefined ? undefined : `>${member}`)
+    }
   })
 
   it('throws where JSON.stringify throws', () => {
@@ -92,7 +122,10 @@ describe('ioJson', () => {
     const proto = Object.prototype as Record<string, unknown>
     try {
       proto.content = 'inherited'
-      for (const io of shapes) expect(ioJson('input', io)).toBe(asMember('input', io))
+      for (const io of shapes) {
+        expect(ioJson('input', io)).toBe(asMember('input', io))
+        expect(appendIo('', 'input', io)).toBe(asMember('input', io))
+      }
     } finally {
       delete proto.content
     }

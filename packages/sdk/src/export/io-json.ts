@@ -1,15 +1,110 @@
-import { isPlainObject, isPlainText, jsonText, quoteJson } from './json-text.js'
+import { hasEnumerableKeys, isPlainObject, isPlainText, jsonText, quoteJson } from './json-text.js'
+
+const objectPrototype: object = Object.prototype
 
 /**
- * The JSON text of a span's `meta.input` / `meta.output` as the member `key`: exactly what
- * `JSON.stringify` writes, or undefined when it would leave the member out.
+ * Appends the JSON text of a span's `meta.input` / `meta.output` to `out` (which already ends with
+ * `"input":`): exactly what `JSON.stringify` writes for it as member `key`. Undefined when
+ * `JSON.stringify` would leave the member out (the caller then writes the whole event the slow way).
  *
  * Why hand-written: an llm span's messages are most of its event, and `JSON.stringify` spent
- * ~1.3 µs per benchmark llm span on them (~70 ns per property, ~2.2 ns per character). Messages
- * shaped as the annotation normaliser makes them (`{ role, content }`, plain strings) are written
- * here from a template, their text checked by `isPlainText` (~1 ns per character): ~0.7 µs, rope
- * flattening included. Any other shape (tool calls, documents, prompts, whatever a processor put
- * there) is left to `JSON.stringify`, member by member, so the text is exact either way.
+ * ~1.3 µs per benchmark llm span on them (~70 ns per property, ~2.2 ns per character). The shapes
+ * the annotation normalisers make, `{ messages: [{ role, content }...] }` and `{ value }`, are
+ * appended here as a few large pieces (a cached head per role, then the content as is), their text
+ * checked by `isPlainText` (~1 ns per character). Every `+` of a long string is a rope node that
+ * costs ~15 ns when the event is flattened into the request buffer, so the number of pieces is what
+ * this code minimises. Any other shape (tool calls, documents, prompts, whatever a processor put
+ * there) goes to `ioJson`, so the text is exact either way.
+ *
+ * @example
+ * appendIo('{"input":', 'input', { messages: [{ role: 'user', content: 'hi' }] })
+ * // '{"input":{"messages":[{"role":"user","content":"hi"}]}'
+ */
+export function appendIo(out: string, key: string, io: unknown): string | undefined {
+  if (isPlainObject(io) && !hasEnumerableKeys(objectPrototype)) {
+    let only: string | undefined
+    for (const member in io) {
+      if (only !== undefined) {
+        only = undefined
+        break
+      }
+      only = member
+    }
+    if (only === 'messages') {
+      const messages = io.messages
+      if (Array.isArray(messages)) {
+        const appended = appendMessages(out, messages)
+        if (appended !== undefined) return appended
+      }
+    } else if (only === 'value') {
+      const value = io.value
+      if (typeof value === 'string') {
+        return isPlainText(value) ? `${out}{"value":"${value}"}` : `${out}{"value":${JSON.stringify(value)}}`
+      }
+    }
+  }
+  const text = ioJson(key, io)
+  return text === undefined ? undefined : out + text
+}
+
+/**
+ * Appends `{"messages":[...]}` when every message is a plain `{ role, content }` of strings (in
+ * that order, nothing else); undefined otherwise, with nothing appended (`out` is unchanged).
+ */
+function appendMessages(out: string, list: readonly unknown[]): string | undefined {
+  const length = list.length
+  if (length === 0 || typeof (list as { toJSON?: unknown }).toJSON === 'function') return undefined
+  // Which text closes the previous message: its content was quoted here ('"}') or by JSON ('}').
+  let closedPlain = false
+  for (let i = 0; i < length; i++) {
+    const message = list[i]
+    if (!isPlainObject(message)) return undefined
+    let count = 0
+    for (const member in message) {
+      if (count === 0 ? member !== 'role' : count !== 1 || member !== 'content') return undefined
+      count++
+    }
+    if (count !== 2) return undefined
+    const { role, content } = message
+    if (typeof role !== 'string' || typeof content !== 'string' || !isPlainText(role)) return undefined
+    const plain = isPlainText(content)
+    const heads = roleHeads(role)
+    out += heads[(i === 0 ? 0 : closedPlain ? 2 : 4) + (plain ? 0 : 1)] as string
+    out += plain ? content : JSON.stringify(content)
+    closedPlain = plain
+  }
+  return out + (closedPlain ? '"}]}' : '}]}')
+}
+
+const MAX_CACHED_ROLES = 64
+const roleHeadCache = new Map<string, readonly string[]>()
+
+/**
+ * The text before a message's content, by position and quoting: first or following message
+ * (closing the previous one, whose content was or was not quoted here), content quoted here or not.
+ */
+function roleHeads(role: string): readonly string[] {
+  let heads = roleHeadCache.get(role)
+  if (heads === undefined) {
+    const open = `{"role":"${role}","content":`
+    heads = [
+      `{"messages":[${open}"`,
+      `{"messages":[${open}`,
+      `"},${open}"`,
+      `"},${open}`,
+      `},${open}"`,
+      `},${open}`,
+    ]
+    // Roles are a handful of words; a caller inventing new ones must not grow this without bound.
+    if (roleHeadCache.size < MAX_CACHED_ROLES) roleHeadCache.set(role, heads)
+  }
+  return heads
+}
+
+/**
+ * The JSON text of `io` as the member `key`, exactly as `JSON.stringify` writes it, or undefined
+ * when it would leave the member out: plain `{ role, content }` messages written from a template,
+ * everything else by `JSON.stringify`, member by member.
  *
  * @example
  * ioJson('input', { messages: [{ role: 'user', content: 'hi' }] })
@@ -65,13 +160,6 @@ function plainMessageJson(message: unknown): string | undefined {
   if (typeof role !== 'string' || typeof content !== 'string') return undefined
   if (isPlainText(role) && isPlainText(content)) return `{"role":"${role}","content":"${content}"}`
   return `{"role":${quoteJson(role)},"content":${quoteJson(content)}}`
-}
-
-const objectPrototype: object = Object.prototype
-
-function hasEnumerableKeys(object: object): boolean {
-  for (const _ in object) return true
-  return false
 }
 
 /** JSON of an array element; undefined when it has a `toJSON` (which would need its index as key). */

@@ -72,3 +72,12 @@ function asMember(key: string, value: unknown): string | undefined {
   // '{' + quoted key + ':' + value + '}'
   return wrapped.slice(JSON.stringify(key).length + 2, -1)
 }
+
+/**
+ * True when `for...in` over `object` lists anything. On Object.prototype: someone added an
+ * enumerable key, which `for...in` over any plain object would then list and JSON leaves out.
+ */
+export function hasEnumerableKeys(object: object): boolean {
+  for (const _ in object) return true
+  return false
+}

@@ -2,7 +2,8 @@ import { hasModel, SPAN_KINDS } from '@llmobs/protocol'
 import type { ResolvedConfig } from '../config.js'
 import { SDK_VERSION } from '../internal/version.js'
 import type { SpanRecord } from '../span/span-record.js'
-import { ioJson } from './io-json.js'
+import { appendIo } from './io-json.js'
+import { appendMetrics } from './metrics-json.js'
 import { isPlainText, jsonText, quoteJson } from './json-text.js'
 import { encodeSpanEvent, encodeTags } from './span-event-encoder.js'
 
@@ -36,18 +37,29 @@ export function spanEventJson(record: SpanRecord, config: ResolvedConfig): strin
   return fastEventJson(record, config) ?? JSON.stringify(encodeSpanEvent(record, config))
 }
 
-/** `{"span.kind":"<kind>","input":` per kind: kinds need no escaping. */
-const META_HEADS: Readonly<Record<string, string>> = Object.assign(
-  Object.create(null) as Record<string, string>,
-  Object.fromEntries(SPAN_KINDS.map((kind) => [kind, `{"span.kind":"${kind}","input":`])),
+/** Per kind: the text from `,"status":` to `"input":` for a span without and with an error. */
+const STATUS_META_HEADS: Readonly<Record<string, readonly [string, string]>> = Object.assign(
+  Object.create(null) as Record<string, readonly [string, string]>,
+  Object.fromEntries(
+    SPAN_KINDS.map((kind) => [
+      kind,
+      [
+        `,"status":"ok","meta":{"span.kind":"${kind}","input":`,
+        `,"status":"error","meta":{"span.kind":"${kind}","input":`,
+      ],
+    ]),
+  ),
 )
 
-/** The fast path; undefined when the record does not fit it. */
+/**
+ * The fast path, appending piece by piece (each `+=` is one rope node); undefined when the record
+ * does not fit it.
+ */
 function fastEventJson(record: SpanRecord, config: ResolvedConfig): string | undefined {
   const { kind, name, spanId, parentId, traceId, apmTraceId, startNs, durationNs, sessionId, error } = record
-  const metaHead = typeof kind === 'string' ? META_HEADS[kind] : undefined
+  const statusMetaHeads = typeof kind === 'string' ? STATUS_META_HEADS[kind] : undefined
   if (
-    metaHead === undefined ||
+    statusMetaHeads === undefined ||
     !isPlainString(name) ||
     !isPlainString(spanId) ||
     (parentId !== undefined && !isPlainString(parentId)) ||
@@ -59,17 +71,25 @@ function fastEventJson(record: SpanRecord, config: ResolvedConfig): string | und
   }
   const head = traceHead(traceId)
   const tail = ddTail(apmTraceId, record.sampling)
-  const meta = metaJson(record, metaHead)
-  if (head === undefined || tail === undefined || meta === undefined) return undefined
   const tags = tagsJson(record, config)
-  const metrics = metricsJson(record.metrics)
-  if (tags === undefined || metrics === undefined) return undefined
+  if (head === undefined || tail === undefined || tags === undefined) return undefined
+  let out = head + spanId
+  out += identitySegment(parentId, name, tags)
   // Numbers through JSON.stringify, not a template: see the comment at the top.
-  let out =
-    `${head}${spanId}","parent_id":"${parentId ?? 'undefined'}","name":"${name}","tags":${tags}` +
-    `,"start_ns":${JSON.stringify(startNs)},"duration":${JSON.stringify(durationNs)}` +
-    `,"status":${error === undefined ? '"ok"' : '"error"'},"meta":${meta},"metrics":${metrics}` +
-    `,"_dd":{"span_id":"${spanId}${tail}`
+  out += JSON.stringify(startNs)
+  out += ',"duration":'
+  out += JSON.stringify(durationNs)
+  out += error === undefined ? statusMetaHeads[0] : statusMetaHeads[1]
+  let next = appendIo(out, 'input', record.input)
+  if (next === undefined) return undefined
+  next = appendIo(`${next},"output":`, 'output', record.output)
+  if (next === undefined) return undefined
+  next = appendMetaRest(next, record)
+  if (next === undefined) return undefined
+  out = appendMetrics(next, record.metrics)
+  out += ',"_dd":{"span_id":"'
+  out += spanId
+  out += tail
   if (sessionId !== undefined) out += `,"session_id":${quoteJson(sessionId)}`
   const links = record.links
   if (links.length > 0) {
@@ -86,47 +106,49 @@ function fastEventJson(record: SpanRecord, config: ResolvedConfig): string | und
   return `${out}}`
 }
 
-/** `meta`, from `{"span.kind":...` to its closing brace. */
-function metaJson(record: SpanRecord, head: string): string | undefined {
-  const input = ioJson('input', record.input)
-  const output = ioJson('output', record.output)
-  if (input === undefined || output === undefined) return undefined
-  let meta = `${head}${input},"output":${output}`
-  if (hasModel(record.kind)) {
-    const model = modelJson(record.modelName ?? 'custom', record.modelProvider ?? 'custom')
-    if (model === undefined) return undefined
-    meta += model
-  }
+/** The rest of `meta` after the output, its closing brace, and `,"metrics":`. */
+function appendMetaRest(out: string, record: SpanRecord): string | undefined {
   const metadata = record.metadata
+  const definitions = record.toolDefinitions
+  const agent = record.agentAttribution
+  const error = record.error
+  const more =
+    hasKeys(metadata) ||
+    (definitions !== undefined && definitions.length > 0) ||
+    agent !== undefined ||
+    error !== undefined
+  if (hasModel(record.kind)) {
+    const model = modelJson(record.modelName ?? 'custom', record.modelProvider ?? 'custom', more)
+    if (model === undefined) return undefined
+    out += model
+  }
+  if (!more) return hasModel(record.kind) ? out : `${out}},"metrics":`
   if (hasKeys(metadata)) {
     const text = jsonText('metadata', metadata)
     if (text === undefined) return undefined
-    meta += `,"metadata":${text}`
+    out += `,"metadata":${text}`
   }
-  const definitions = record.toolDefinitions
   if (definitions !== undefined && definitions.length > 0) {
     const text = jsonText('tool_definitions', definitions)
     if (text === undefined) return undefined
-    meta += `,"tool_definitions":${text}`
+    out += `,"tool_definitions":${text}`
   }
-  const agent = record.agentAttribution
   if (agent !== undefined) {
     const agentName = agent.name ?? null
     const agentSpanId = agent.spanId
     if ((agentName !== null && typeof agentName !== 'string') || typeof agentSpanId !== 'string')
       return undefined
     const nameText = agentName === null ? 'null' : quoteJson(agentName)
-    meta += `,"agent_attribution":{"pagent_name":${nameText},"pagent_span_id":${quoteJson(agentSpanId)}}`
+    out += `,"agent_attribution":{"pagent_name":${nameText},"pagent_span_id":${quoteJson(agentSpanId)}}`
   }
-  const error = record.error
   if (error !== undefined) {
     const { message, type, stack } = error
     if (typeof message !== 'string' || typeof type !== 'string') return undefined
     if (stack !== undefined && typeof stack !== 'string') return undefined
-    meta += `,"error.message":${quoteJson(message)},"error.type":${quoteJson(type)}`
-    if (stack !== undefined) meta += `,"error.stack":${quoteJson(stack)}`
+    out += `,"error.message":${quoteJson(message)},"error.type":${quoteJson(type)}`
+    if (stack !== undefined) out += `,"error.stack":${quoteJson(stack)}`
   }
-  return `${meta}}`
+  return `${out}},"metrics":`
 }
 
 function isPlainString(value: unknown): value is string {
@@ -144,6 +166,11 @@ let lastTail = ''
 let lastModelName = ''
 let lastModelProvider = ''
 let lastModelText = ',"model_name":"","model_provider":""'
+let lastModelClosed = ',"model_name":"","model_provider":""},"metrics":'
+let lastParentId: string | undefined
+let lastName = ''
+let lastTags = ''
+let lastSegment = '","parent_id":"undefined","name":"","tags":,"start_ns":'
 
 /** `{"trace_id":"<trace id>","span_id":"` */
 function traceHead(traceId: unknown): string | undefined {
@@ -171,20 +198,30 @@ function ddTail(apmTraceId: unknown, sampling: SpanRecord['sampling']): string |
   return lastTail
 }
 
-/** `,"model_name":...,"model_provider":...` (the provider lowercased, as dd-trace sends it). */
-function modelJson(modelName: unknown, modelProvider: unknown): string | undefined {
+/** `","parent_id":"<parent>","name":"<name>","tags":<tags>,"start_ns":` (siblings share it). */
+function identitySegment(parentId: string | undefined, name: string, tags: string): string {
+  if (parentId !== lastParentId || name !== lastName || tags !== lastTags) {
+    lastSegment = `","parent_id":"${parentId ?? 'undefined'}","name":"${name}","tags":${tags},"start_ns":`
+    lastParentId = parentId
+    lastName = name
+    lastTags = tags
+  }
+  return lastSegment
+}
+
+/**
+ * `,"model_name":...,"model_provider":...` (the provider lowercased, as dd-trace sends it), and
+ * when nothing else follows in `meta` (`more` false), its closing brace and `,"metrics":` too.
+ */
+function modelJson(modelName: unknown, modelProvider: unknown, more: boolean): string | undefined {
   if (modelName !== lastModelName || modelProvider !== lastModelProvider) {
     if (typeof modelName !== 'string' || typeof modelProvider !== 'string') return undefined
     lastModelText = `,"model_name":${quoteJson(modelName)},"model_provider":${quoteJson(modelProvider.toLowerCase())}`
+    lastModelClosed = `${lastModelText}},"metrics":`
     lastModelName = modelName
     lastModelProvider = modelProvider
   }
-  return lastModelText
-}
-
-/** The encoder copies metrics with a spread (own enumerable properties, no prototype): so do we. */
-function metricsJson(metrics: SpanRecord['metrics']): string | undefined {
-  return hasKeys(metrics) ? jsonText('metrics', { ...metrics }) : '{}'
+  return more ? lastModelText : lastModelClosed
 }
 
 interface TagsCache {
