@@ -159,4 +159,50 @@ describe('BatchQueue', () => {
       '{"data":{"type":"evaluation_metric","attributes":{"metrics":["next"]}}}'.length,
     )
   })
+
+  it('accepts exactly what fits, in order, whether items are staged or written one by one', () => {
+    let seed = 7
+    const random = (): number => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31
+      return seed / 2 ** 31
+    }
+    const pieces = ['a', 'é', '😀', '漢', 'x'.repeat(40)]
+    for (let round = 0; round < 40; round++) {
+      const limits = {
+        maxItems: 5 + Math.floor(random() * 200),
+        maxBytes: 50 + Math.floor(random() * 5000),
+        requestBytes: 200 + Math.floor(random() * 3000),
+      }
+      const queue = new BatchQueue(EVALUATIONS_FORMAT, limits)
+      const accepted: string[] = []
+      let bytes = 0
+      for (let i = 0; i < 300; i++) {
+        let text = ''
+        for (let n = Math.floor(random() * 8); n > 0; n--)
+          text += pieces[Math.floor(random() * pieces.length)]
+        const item = JSON.stringify(`${i}:${text}`)
+        const size = Buffer.byteLength(item)
+        const fits = accepted.length < limits.maxItems && bytes + size <= limits.maxBytes
+        expect(queue.push(item) !== 'full').toBe(fits)
+        if (fits) {
+          accepted.push(item)
+          bytes += size
+        }
+        expect(queue.items).toBe(accepted.length)
+        // Reading `bytes` writes what is staged: only now and then, so that staging piles up.
+        if (i % 50 === 49) expect(queue.bytes).toBe(bytes)
+      }
+      queue.seal()
+      const seen: unknown[] = []
+      for (let batch = queue.take(); batch !== undefined; batch = queue.take()) {
+        expect(batch.bodyBytes).toBeLessThanOrEqual(limits.requestBytes)
+        const body = JSON.parse(queue.body(batch).toString('utf8')) as {
+          data: { attributes: { metrics: unknown[] } }
+        }
+        expect(body.data.attributes.metrics).toHaveLength(batch.count)
+        seen.push(...body.data.attributes.metrics)
+      }
+      expect(seen).toEqual(accepted.map((item) => JSON.parse(item) as unknown))
+    }
+  })
 })

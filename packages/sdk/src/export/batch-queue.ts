@@ -22,6 +22,9 @@ export interface BatchQueueLimits {
 /** Request buffers kept for reuse once their request is delivered. */
 const SPARE_BUFFERS = 2
 
+/** Items staged as one string before they are written to the request buffer together. */
+const MAX_STAGED = 32
+
 /**
  * A bounded FIFO of serialised items, written straight into request-sized UTF-8 buffers as they
  * arrive: each item is encoded to bytes exactly once, its size comes from that write, and a request
@@ -47,6 +50,12 @@ export class BatchQueue {
   #items = 0
   #bytes = 0
   #nextSeq = 0
+  /** Items of the open batch not yet in its buffer: their text, separators included. */
+  #staged = ''
+  #stagedCount = 0
+  #stagedSeparators = 0
+  /** UTF-8 bytes the staged text may take at most (3 per UTF-16 unit). */
+  #stagedWorst = 0
 
   constructor(format: RequestFormat, limits: BatchQueueLimits) {
     this.#format = format
@@ -61,6 +70,7 @@ export class BatchQueue {
   }
 
   get bytes(): number {
+    this.#writeStaged()
     return this.#bytes
   }
 
@@ -87,9 +97,11 @@ export class BatchQueue {
     const { separatorBytes, closeBytes } = this.#format
     let outcome: 'queued' | 'sealed' = 'queued'
     let batch = this.#current ?? this.#start()
-    let sep = batch.count > 0 ? separatorBytes : 0
     // UTF-8 needs at most 3 bytes per UTF-16 unit: when even that fits, write without measuring.
     const worst = item.length * 3
+    if (this.#stage(batch, item, worst)) return 'queued'
+    this.#writeStaged()
+    let sep = batch.count > 0 ? separatorBytes : 0
     if (batch.bodyBytes + sep + worst + closeBytes > this.#limits.requestBytes) {
       const exact = Buffer.byteLength(item)
       if (this.#bytes + exact > this.#limits.maxBytes) return 'full'
@@ -119,8 +131,56 @@ export class BatchQueue {
     return outcome
   }
 
+  /**
+   * Adds the item to the staged text when even the worst case of everything staged fits both the
+   * request and the byte bound (so staging never accepts an item the exact path would refuse).
+   * Why stage: writing a string into a buffer first flattens it, and that costs ~0.3 µs of fixed
+   * overhead per string on Node 20; writing 32 events at once instead of one by one measured
+   * ~0.3-0.4 µs less per span with the benchmark's events.
+   */
+  #stage(batch: Batch, item: string, worst: number): boolean {
+    const separator = batch.count + this.#stagedCount > 0
+    const extra = (separator ? this.#format.separatorBytes : 0) + worst
+    const stagedWorst = this.#stagedWorst + extra
+    if (
+      this.#stagedCount >= MAX_STAGED ||
+      batch.bodyBytes + stagedWorst + this.#format.closeBytes > this.#limits.requestBytes ||
+      this.#bytes + stagedWorst > this.#limits.maxBytes
+    ) {
+      return false
+    }
+    if (separator) {
+      this.#staged += this.#format.separator
+      this.#stagedSeparators++
+    }
+    this.#staged += item
+    this.#stagedWorst = stagedWorst
+    this.#stagedCount++
+    this.#nextSeq++
+    this.#items++
+    return true
+  }
+
+  /** Writes the staged items into the open batch's buffer (where the worst case was reserved). */
+  #writeStaged(): void {
+    const batch = this.#current
+    if (this.#stagedCount === 0 || batch === undefined) return
+    this.#reserve(batch, this.#stagedWorst)
+    const written = batch.buffer.write(this.#staged, batch.bodyBytes, 'utf8')
+    const itemBytes = written - this.#stagedSeparators * this.#format.separatorBytes
+    batch.bodyBytes += written
+    batch.itemBytes += itemBytes
+    batch.count += this.#stagedCount
+    this.#bytes += itemBytes
+    this.#staged = ''
+    this.#stagedCount = 0
+    this.#stagedSeparators = 0
+    this.#stagedWorst = 0
+  }
+
   /** Closes the open batch so it can be sent now, not only when full. */
   seal(): void {
+    this.#writeStaged()
     const batch = this.#current
     this.#current = undefined
     // A batch can be started and then refuse its first item (a bound was hit): never send it empty.
@@ -166,6 +226,10 @@ export class BatchQueue {
     const removed = this.#items
     this.#sealed.length = 0
     this.#current = undefined
+    this.#staged = ''
+    this.#stagedCount = 0
+    this.#stagedSeparators = 0
+    this.#stagedWorst = 0
     this.#items = 0
     this.#bytes = 0
     return removed
