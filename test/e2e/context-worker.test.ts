@@ -1,10 +1,26 @@
-import { once } from 'node:events'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { createLLMObs, type ExportedSpan, type LLMObs } from '@llmobs/sdk'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startCollectorProcess, type CollectorProcess } from '../helpers/collector-process.js'
 import { ensureSdkBuilt, FIXTURES, spanNamed, waitForTrace } from './context-helpers.js'
+
+/**
+ * The worker's first message and its exit, both listened to from the start: on Node 24 'exit' can be
+ * emitted before a message posted just before it is delivered. Fails (instead of hanging) when the
+ * worker errors, or exits without answering.
+ */
+function watch<T>(worker: Worker): { message: Promise<T>; exit: Promise<number> } {
+  const exit = new Promise<number>((resolve) => worker.once('exit', resolve))
+  const message = new Promise<T>((resolve, reject) => {
+    worker.once('message', resolve)
+    worker.once('error', reject)
+    void exit.then((code) =>
+      setTimeout(() => reject(new Error(`worker exited (${code}) without answering`)), 1000).unref(),
+    )
+  })
+  return { message, exit }
+}
 
 // Issue 4, pattern 5: worker threads, each with its own SDK instance (the built SDK).
 describe('worker threads continue the main thread trace (real collector)', () => {
@@ -30,11 +46,11 @@ describe('worker threads continue the main thread trace (real collector)', () =>
         const worker = new Worker(join(FIXTURES, 'worker-judge.mjs'), {
           workerData: llmobs.workerData({ answer: 'forty-two', target: request }),
         })
-        const [answer] = (await once(worker, 'message')) as [{ verdict: string; span: ExportedSpan }]
-        return { worker, answer }
+        const watched = watch<{ verdict: string; span: ExportedSpan }>(worker)
+        return { worker: watched, answer: await watched.message }
       },
     )
-    const [exitCode] = (await once(worker, 'exit')) as [number]
+    const exitCode = await worker.exit
     expect(exitCode).toBe(0)
     expect(answer.verdict).toBe('pass')
     await llmobs.flush()
@@ -60,6 +76,7 @@ describe('worker threads continue the main thread trace (real collector)', () =>
 
   it('postMessage: a pool worker handles each job under the context captured with it', async () => {
     const worker = new Worker(join(FIXTURES, 'worker-pool.mjs'), { workerData: llmobs.workerData() })
+    const exited = new Promise<number>((resolve) => worker.once('exit', resolve))
     const replies = new Map<number, ExportedSpan>()
     worker.on('message', (reply: { id: number; span: ExportedSpan }) => replies.set(reply.id, reply.span))
     const requests: ExportedSpan[] = []
@@ -71,7 +88,7 @@ describe('worker threads continue the main thread trace (real collector)', () =>
       })
     }
     worker.postMessage({ type: 'close' })
-    const [exitCode] = (await once(worker, 'exit')) as [number]
+    const exitCode = await exited
     expect(exitCode).toBe(0)
     await llmobs.flush()
     for (const [index, request] of requests.entries()) {
