@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
-import { createLLMObs, type ExportedSpan, type LLMObs } from '@llmobs/sdk'
+import { createLLMObs, type ExportedSpan, type LLMObs, type PlainContext } from '@llmobs/sdk'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startCollectorProcess, type CollectorProcess } from '../helpers/collector-process.js'
 import { ensureSdkBuilt, FIXTURES, spanNamed, waitForTrace } from './context-helpers.js'
@@ -46,19 +46,21 @@ describe('worker threads continue the main thread trace (real collector)', () =>
         const worker = new Worker(join(FIXTURES, 'worker-judge.mjs'), {
           workerData: llmobs.workerData({ answer: 'forty-two', target: request }),
         })
-        const watched = watch<{ verdict: string; span: ExportedSpan }>(worker)
+        const watched = watch<{ verdict: string; span: ExportedSpan; context: PlainContext }>(worker)
         return { worker: watched, answer: await watched.message }
       },
     )
     const exitCode = await worker.exit
     expect(exitCode).toBe(0)
     expect(answer.verdict).toBe('pass')
+    // A manual span in the main thread whose parent is a span of the (exited) worker.
+    llmobs.startSpan({ kind: 'task', name: 'after-worker', parent: answer.context }).end()
     await llmobs.flush()
     // Everything the worker sent was flushed before it exited: no waiting beyond the collector's commit.
     const trace = await waitForTrace(
       collector,
       request.traceId,
-      3,
+      4,
       (t) => t.spans.some((s) => s.evaluations.length > 0),
       5_000,
     )
@@ -71,6 +73,7 @@ describe('worker threads continue the main thread trace (real collector)', () =>
     expect(judge.sessionId).toBe('w-session')
     expect(judge.mlApp).toBe('ctx-worker')
     expect(spanNamed(trace, 'worker-background').parentId).toBe(root.spanId)
+    expect(spanNamed(trace, 'after-worker').parentId).toBe(judge.spanId)
     expect(root.evaluations).toMatchObject([{ label: 'worker-verdict', value: 'pass' }])
   })
 

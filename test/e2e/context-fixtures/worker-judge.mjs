@@ -13,7 +13,8 @@ const verdict = await llmobs.runInWorker(async ({ answer, target }) => {
         inputData: [{ role: 'user', content: answer }],
         outputData: [{ role: 'assistant', content: 'pass' }],
       })
-      return { verdict: 'pass', span: llmobs.exportSpan(span) }
+      // The worker's own context goes back to the main thread, which continues under it.
+      return { verdict: 'pass', span: llmobs.exportSpan(span), context: llmobs.captureContext() }
     },
   )
   llmobs.submitEvaluation(target, {
