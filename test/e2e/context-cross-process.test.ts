@@ -206,4 +206,26 @@ describe('context across processes (real collector, real processes)', () => {
       await new Promise((resolve) => server.close(resolve))
     }
   })
+
+  it('dd-trace continues a trace from llmobs.inject() headers: its span is a child of ours', async () => {
+    let caller!: ExportedSpan
+    const headers = llmobs.trace({ kind: 'agent', name: 'our-agent', sessionId: 'to-dd' }, (span) => {
+      caller = llmobs.exportSpan(span)!
+      return llmobs.inject({})
+    })
+    const { result } = await runFixture('dd-trace-callee.mjs', [JSON.stringify(headers)], {
+      ...QUIET_DD_TRACE,
+      DD_TRACE_AGENT_URL: collector.url,
+    })
+    await llmobs.flush()
+    const trace = await waitForTrace(collector, caller.traceId, 2, () => true, 30_000)
+    const ours = spanNamed(trace, 'our-agent')
+    const theirs = spanNamed(trace, 'dd-callee')
+    expect(theirs.spanId).toBe(result.callee.spanId)
+    expect(theirs.parentId).toBe(ours.spanId)
+    expect(theirs.traceId).toBe(ours.traceId)
+    expect(theirs.apmTraceId).toBe(ours.apmTraceId)
+    expect(theirs.sessionId).toBe('to-dd')
+    expect(theirs.mlApp).toBe('ctx-cross')
+  })
 })
