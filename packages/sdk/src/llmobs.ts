@@ -1,4 +1,5 @@
 import type { Annotation } from './annotation/annotation.js'
+import { annotateWithRuntime } from './api/annotate.js'
 import { runBackground, type BackgroundOptions, type BackgroundOutcome } from './api/background.js'
 import * as contextApi from './api/context-api.js'
 import { createMethodDecorator, type MethodDecorator } from './api/decorate.js'
@@ -163,47 +164,18 @@ class LLMObsClient implements LLMObs {
   annotate(span: Span, annotation: Annotation): void
   annotate(...args: [Annotation] | [Span, Annotation]): void {
     const runtime = this.#runtime
-    if (runtime === undefined) return
-    let span: unknown
-    let annotation: unknown
-    if (args.length >= 2) {
-      ;[span, annotation] = args
-    } else {
-      annotation = args[0]
-      const active = runtime.storage.active()
-      span = active?.span
-      if (span === undefined) {
-        runtime.reportMisuse(
-          'no_active_span',
-          active === undefined
-            ? 'annotate() found no active span; pass the span explicitly: llmobs.annotate(span, { ... }). The annotation was dropped.'
-            : 'annotate() found no local span: the active context was restored from another thread, process or captured context, whose span cannot be annotated here; annotate a span started here, or pass one explicitly: llmobs.annotate(span, { ... }). The annotation was dropped.',
-        )
-        return
-      }
-      if ((span as Span).ended) {
-        runtime.reportMisuse(
-          'annotate_ended_span',
-          `annotate() with no span: the active span '${(span as Span).name}' has already ended (this code outlived it, e.g. a background task); pass the span explicitly: llmobs.annotate(span, { ... }), with a span that is still open. The annotation was dropped.`,
-        )
-        return
-      }
-    }
-    if (span instanceof LiveSpan) {
-      span.annotate(annotation as Annotation)
-    } else if (span !== NOOP_SPAN) {
-      runtime.reportMisuse(
-        'invalid_span',
-        `annotate(span, annotation) needs a span from llmobs.trace() or llmobs.startSpan(), got ${describeType(span)}. The annotation was dropped.`,
-      )
-    }
+    if (runtime !== undefined) annotateWithRuntime(runtime, args)
   }
 
   exportSpan(span?: Span): ExportedSpan | undefined {
     const runtime = this.#runtime
     if (runtime === undefined) return undefined
-    const target: unknown = span ?? runtime.storage.active()?.span
+    const active = span === undefined ? runtime.storage.active() : undefined
+    const target: unknown = span ?? active?.span
     if (target instanceof LiveSpan) return Object.freeze({ spanId: target.spanId, traceId: target.traceId })
+    // A context restored from another thread or process still names its span: evaluations can join it.
+    if (target === undefined && active?.spanId !== undefined && active.traceId !== undefined)
+      return Object.freeze({ spanId: active.spanId, traceId: active.traceId })
     if (target === undefined) {
       runtime.reportMisuse(
         'no_active_span',

@@ -107,6 +107,30 @@ describe('captureContext / withContext', () => {
   })
 })
 
+describe('inside a restored context', () => {
+  it('exportSpan() names the restored span (evaluations can join it); annotate() says there is no local span', () => {
+    const { llmobs, exporter, warnings } = setup()
+    const parent = llmobs.startSpan({ kind: 'workflow', name: 'remote' })
+    const captured = JSON.parse(
+      JSON.stringify(llmobs.withContext(parent, () => llmobs.captureContext())),
+    ) as PlainContext
+    parent.end()
+    llmobs.withContext(captured, () => {
+      expect(llmobs.exportSpan()).toEqual({ spanId: parent.spanId, traceId: parent.traceId })
+      llmobs.submitEvaluation(llmobs.exportSpan()!, { label: 'ok', metricType: 'boolean', value: true })
+      llmobs.annotate({ outputData: 'x' })
+    })
+    expect(exporter.evaluations[0]?.join_on).toEqual({
+      span: { span_id: parent.spanId, trace_id: parent.traceId },
+    })
+    expect(warnings()).toEqual([
+      expect.stringMatching(
+        /^annotate\(\) found no local span: the active context was restored from another thread, process or captured context.*\[no_active_span\]$/,
+      ),
+    ])
+  })
+})
+
 describe('bind', () => {
   it('runs a callback in the context it was bound in, whoever calls it', async () => {
     const { llmobs, exporter } = setup()
