@@ -100,8 +100,9 @@ export interface LLMObs {
   annotate(span: Span, annotation: Annotation): void
 
   /**
-   * The span's ids as `{ spanId, traceId }` (the active span by default), to attach evaluations
-   * later or link work in other systems. Undefined when there is no span.
+   * The span's ids as `{ spanId, traceId }` (the active span by default; inside a context restored
+   * with `withContext()` or `runInWorker()`, the span it names), to attach evaluations later or link
+   * work in other systems. Undefined when there is no span.
    *
    * @example
    * const ref = llmobs.exportSpan(span)

@@ -32,8 +32,8 @@ const BINDING = Symbol('llmobs.emitterBinding')
  * again moves later listeners to the new context. Returns false when the emitter cannot be patched
  * (frozen, or not emitter-like).
  *
- * The wrapping is explicit rather than relying on the emit-site context, which differs between
- * Node 20 (async_hooks) and Node 24 (AsyncContextFrame) for emitters created inside resources.
+ * Listeners are wrapped explicitly, so their context never depends on where or how `emit()` runs
+ * (tested on Node 20's async_hooks storage and Node 24's AsyncContextFrame alike).
  */
 export function bindEmitter(
   emitter: object,
