@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { appendIo, ioJson } from './io-json.js'
+import { appendIo, ioClosers, ioJson } from './io-json.js'
+
+const closers = ioClosers(',"after":')
 
 /** What `JSON.stringify` writes for `value` as the member `key`, or undefined when it leaves it out. */
 function asMember(key: string, value: unknown): string | undefined {
@@ -40,7 +42,7 @@ describe('ioJson', () => {
     ]
     for (const io of shapes) {
       expect(ioJson('input', io)).toBe(asMember('input', io))
-      expect(appendIo('{"input":', 'input', io)).toBe(`{"input":${asMember('input', io)}`)
+      expect(appendIo('{"input":', 'input', io, closers)).toBe(`{"input":${asMember('input', io)},"after":`)
     }
   })
 
@@ -62,7 +64,8 @@ describe('ioJson', () => {
           { messages: [] },
           { messages: [{ role: 'user', content: a }], value: b },
         ]
-        for (const io of shapes) expect(appendIo('>', 'output', io)).toBe(`>${asMember('output', io)}`)
+        for (const io of shapes)
+          expect(appendIo('>', 'output', io, closers)).toBe(`>${asMember('output', io)},"after":`)
       }
     }
   })
@@ -103,7 +106,9 @@ describe('ioJson', () => {
     for (const io of odd) {
       expect(ioJson('output', io)).toBe(asMember('output', io))
       const member = asMember('output', io)
-      expect(appendIo('>', 'output', io)).toBe(member === undefined ? undefined : `>${member}`)
+      expect(appendIo('>', 'output', io, closers)).toBe(
+        member === undefined ? undefined : `>${member},"after":`,
+      )
     }
   })
 
@@ -124,7 +129,7 @@ describe('ioJson', () => {
       proto.content = 'inherited'
       for (const io of shapes) {
         expect(ioJson('input', io)).toBe(asMember('input', io))
-        expect(appendIo('', 'input', io)).toBe(asMember('input', io))
+        expect(appendIo('', 'input', io, closers)).toBe(`${asMember('input', io)},"after":`)
       }
     } finally {
       delete proto.content

@@ -3,24 +3,51 @@ import { hasEnumerableKeys, isPlainObject, isPlainText, jsonText, quoteJson } fr
 const objectPrototype: object = Object.prototype
 
 /**
+ * What follows an input or output in the event, merged into the text that closes it (one piece
+ * fewer each time): `after` is appended after any io; the others are the closing text of the fast
+ * shapes with `after` already appended.
+ */
+export interface IoClosers {
+  readonly after: string
+  /** After messages whose last content was written between quotes here, or by JSON.stringify. */
+  readonly messagesPlain: string
+  readonly messagesJson: string
+  /** After `{ value }`, its text between quotes here, or by JSON.stringify. */
+  readonly valuePlain: string
+  readonly valueJson: string
+}
+
+/** The closers for the text `after`. */
+export function ioClosers(after: string): IoClosers {
+  return {
+    after,
+    messagesPlain: `"}]}${after}`,
+    messagesJson: `}]}${after}`,
+    valuePlain: `"}${after}`,
+    valueJson: `}${after}`,
+  }
+}
+
+/**
  * Appends the JSON text of a span's `meta.input` / `meta.output` to `out` (which already ends with
- * `"input":`): exactly what `JSON.stringify` writes for it as member `key`. Undefined when
- * `JSON.stringify` would leave the member out (the caller then writes the whole event the slow way).
+ * `"input":`), then `closers.after`: exactly what `JSON.stringify` writes for it as member `key`.
+ * Undefined when `JSON.stringify` would leave the member out (the caller then writes the whole
+ * event the slow way).
  *
  * Why hand-written: an llm span's messages are most of its event, and `JSON.stringify` spent
  * ~1.3 µs per benchmark llm span on them (~70 ns per property, ~2.2 ns per character). The shapes
  * the annotation normalisers make, `{ messages: [{ role, content }...] }` and `{ value }`, are
  * appended here as a few large pieces (a cached head per role, then the content as is), their text
- * checked by `isPlainText` (~1 ns per character). Every `+` of a long string is a rope node that
- * costs ~15 ns when the event is flattened into the request buffer, so the number of pieces is what
- * this code minimises. Any other shape (tool calls, documents, prompts, whatever a processor put
- * there) goes to `ioJson`, so the text is exact either way.
+ * checked by `isPlainText` (~1 ns per character). Every `+` is a rope node that costs ~20 ns
+ * when the text is flattened into the request buffer, so the number of pieces is what this code
+ * minimises. Any other shape (tool calls, documents, prompts, whatever a processor put there) goes
+ * to `ioJson`, so the text is exact either way.
  *
  * @example
- * appendIo('{"input":', 'input', { messages: [{ role: 'user', content: 'hi' }] })
- * // '{"input":{"messages":[{"role":"user","content":"hi"}]}'
+ * appendIo('{"input":', 'input', { messages: [{ role: 'user', content: 'hi' }] }, ioClosers('}'))
+ * // '{"input":{"messages":[{"role":"user","content":"hi"}]}}'
  */
-export function appendIo(out: string, key: string, io: unknown): string | undefined {
+export function appendIo(out: string, key: string, io: unknown, closers: IoClosers): string | undefined {
   if (isPlainObject(io) && !hasEnumerableKeys(objectPrototype)) {
     let only: string | undefined
     for (const member in io) {
@@ -33,25 +60,34 @@ export function appendIo(out: string, key: string, io: unknown): string | undefi
     if (only === 'messages') {
       const messages = io.messages
       if (Array.isArray(messages)) {
-        const appended = appendMessages(out, messages)
+        const appended = appendMessages(out, messages, closers)
         if (appended !== undefined) return appended
       }
     } else if (only === 'value') {
       const value = io.value
       if (typeof value === 'string') {
-        return isPlainText(value) ? `${out}{"value":"${value}"}` : `${out}{"value":${JSON.stringify(value)}}`
+        if (isPlainText(value)) {
+          out += '{"value":"'
+          out += value
+          return out + closers.valuePlain
+        }
+        out += '{"value":'
+        out += JSON.stringify(value)
+        return out + closers.valueJson
       }
     }
   }
   const text = ioJson(key, io)
-  return text === undefined ? undefined : out + text
+  if (text === undefined) return undefined
+  out += text
+  return out + closers.after
 }
 
 /**
- * Appends `{"messages":[...]}` when every message is a plain `{ role, content }` of strings (in
- * that order, nothing else); undefined otherwise, with nothing appended (`out` is unchanged).
+ * Appends `{"messages":[...]}` and the closer when every message is a plain `{ role, content }` of
+ * strings (in that order, nothing else); undefined otherwise.
  */
-function appendMessages(out: string, list: readonly unknown[]): string | undefined {
+function appendMessages(out: string, list: readonly unknown[], closers: IoClosers): string | undefined {
   const length = list.length
   if (length === 0 || typeof (list as { toJSON?: unknown }).toJSON === 'function') return undefined
   // Which text closes the previous message: its content was quoted here ('"}') or by JSON ('}').
@@ -66,14 +102,15 @@ function appendMessages(out: string, list: readonly unknown[]): string | undefin
     }
     if (count !== 2) return undefined
     const { role, content } = message
-    if (typeof role !== 'string' || typeof content !== 'string' || !isPlainText(role)) return undefined
-    const plain = isPlainText(content)
+    if (typeof role !== 'string' || typeof content !== 'string') return undefined
     const heads = roleHeads(role)
+    if (heads === undefined) return undefined
+    const plain = isPlainText(content)
     out += heads[(i === 0 ? 0 : closedPlain ? 2 : 4) + (plain ? 0 : 1)] as string
     out += plain ? content : JSON.stringify(content)
     closedPlain = plain
   }
-  return out + (closedPlain ? '"}]}' : '}]}')
+  return out + (closedPlain ? closers.messagesPlain : closers.messagesJson)
 }
 
 const MAX_CACHED_ROLES = 64
@@ -82,10 +119,13 @@ const roleHeadCache = new Map<string, readonly string[]>()
 /**
  * The text before a message's content, by position and quoting: first or following message
  * (closing the previous one, whose content was or was not quoted here), content quoted here or not.
+ * Undefined for a role that is not plain text. Only plain roles are cached, so a cached role needs
+ * no check.
  */
-function roleHeads(role: string): readonly string[] {
+function roleHeads(role: string): readonly string[] | undefined {
   let heads = roleHeadCache.get(role)
   if (heads === undefined) {
+    if (!isPlainText(role)) return undefined
     const open = `{"role":"${role}","content":`
     heads = [
       `{"messages":[${open}"`,

@@ -2,29 +2,47 @@ import { hasEnumerableKeys, isPlainObject, jsonText, quoteJson } from './json-te
 
 const objectPrototype: object = Object.prototype
 
+/** What follows the metrics, merged into their closing text: `after`, `}` + after, `{}` + after. */
+export interface MetricsClosers {
+  readonly after: string
+  readonly close: string
+  readonly empty: string
+}
+
+export function metricsClosers(after: string): MetricsClosers {
+  return { after, close: `}${after}`, empty: `{}${after}` }
+}
+
 /**
- * Appends the event's `metrics` to `out`: exactly `JSON.stringify({ ...metrics })`, the encoder's
- * copy. Plain objects of numbers (what `mergeMetrics` builds) are written here: a cached
- * `,"name":` piece per metric name and the number, small non-negative integers (token counts) from
- * a table. Measured on Node 20: `JSON.stringify` of the benchmark's three token counts took
- * ~0.25 µs; this ~0.1 µs. Anything else goes to `JSON.stringify`.
+ * Appends the event's `metrics` to `out`, then `closers.after`: exactly
+ * `JSON.stringify({ ...metrics })`, the encoder's copy. Plain objects of numbers (what
+ * `mergeMetrics` builds) are written here: a cached `,"name":` piece per metric name and the number,
+ * small non-negative integers (token counts) from a table. Measured on Node 20: `JSON.stringify` of
+ * the benchmark's three token counts took ~0.25 µs; this ~0.1 µs. Anything else goes to
+ * `JSON.stringify`.
  *
  * @example
- * appendMetrics('"metrics":', { input_tokens: 3 }) // '"metrics":{"input_tokens":3}'
+ * appendMetrics('"metrics":', { input_tokens: 3 }, metricsClosers('}')) // '"metrics":{"input_tokens":3}}'
  */
-export function appendMetrics(out: string, metrics: unknown): string {
-  if (!isPlainObject(metrics) || hasEnumerableKeys(objectPrototype)) return out + copyJson(metrics)
+export function appendMetrics(out: string, metrics: unknown, closers: MetricsClosers): string {
+  if (!isPlainObject(metrics) || hasEnumerableKeys(objectPrototype)) {
+    out += copyJson(metrics)
+    return out + closers.after
+  }
   let first = true
   let text = out
   for (const name in metrics) {
     const value = metrics[name]
-    if (typeof value !== 'number') return out + copyJson(metrics)
+    if (typeof value !== 'number') {
+      out += copyJson(metrics)
+      return out + closers.after
+    }
     const keys = namePieces(name)
     text += first ? (keys[0] as string) : (keys[1] as string)
     text += numberJson(value)
     first = false
   }
-  return first ? `${out}{}` : `${text}}`
+  return first ? out + closers.empty : text + closers.close
 }
 
 /** The encoder's `{ ...metrics }` through JSON (a spread keeps own enumerable data, no prototype). */

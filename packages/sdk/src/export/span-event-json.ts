@@ -2,8 +2,8 @@ import { hasModel, SPAN_KINDS } from '@llmobs/protocol'
 import type { ResolvedConfig } from '../config.js'
 import { SDK_VERSION } from '../internal/version.js'
 import type { SpanRecord } from '../span/span-record.js'
-import { appendIo } from './io-json.js'
-import { appendMetrics } from './metrics-json.js'
+import { appendIo, ioClosers } from './io-json.js'
+import { appendMetrics, metricsClosers } from './metrics-json.js'
 import { isPlainText, jsonText, quoteJson } from './json-text.js'
 import { encodeSpanEvent, encodeTags } from './span-event-encoder.js'
 
@@ -51,6 +51,10 @@ const STATUS_META_HEADS: Readonly<Record<string, readonly [string, string]>> = O
   ),
 )
 
+const INPUT_CLOSERS = ioClosers(',"output":')
+const OUTPUT_CLOSERS = ioClosers('')
+const METRICS_CLOSERS = metricsClosers(',"_dd":{"span_id":"')
+
 /**
  * The fast path, appending piece by piece (each `+=` is one rope node); undefined when the record
  * does not fit it.
@@ -58,11 +62,10 @@ const STATUS_META_HEADS: Readonly<Record<string, readonly [string, string]>> = O
 function fastEventJson(record: SpanRecord, config: ResolvedConfig): string | undefined {
   const { kind, name, spanId, parentId, traceId, apmTraceId, startNs, durationNs, sessionId, error } = record
   const statusMetaHeads = typeof kind === 'string' ? STATUS_META_HEADS[kind] : undefined
+  // The name and parent id are checked by `identitySegment` (only when they change).
   if (
     statusMetaHeads === undefined ||
-    !isPlainString(name) ||
     !isPlainString(spanId) ||
-    (parentId !== undefined && !isPlainString(parentId)) ||
     (sessionId !== undefined && typeof sessionId !== 'string') ||
     !Number.isFinite(startNs) ||
     !Number.isFinite(durationNs)
@@ -70,35 +73,41 @@ function fastEventJson(record: SpanRecord, config: ResolvedConfig): string | und
     return undefined
   }
   const head = traceHead(traceId)
-  const tail = ddTail(apmTraceId, record.sampling)
   const tags = tagsJson(record, config)
-  if (head === undefined || tail === undefined || tags === undefined) return undefined
+  if (head === undefined || tags === undefined || !ddTail(apmTraceId, record.sampling)) return undefined
+  // Taken now: a getter in the user data below could end another span and move the caches.
+  const tail = lastTail
+  const tailClosed = lastTailClosed
+  const segment = identitySegment(parentId, name, tags)
+  if (segment === undefined) return undefined
   let out = head + spanId
-  out += identitySegment(parentId, name, tags)
+  out += segment
   // Numbers through JSON.stringify, not a template: see the comment at the top.
   out += JSON.stringify(startNs)
   out += ',"duration":'
   out += JSON.stringify(durationNs)
   out += error === undefined ? statusMetaHeads[0] : statusMetaHeads[1]
-  let next = appendIo(out, 'input', record.input)
+  let next = appendIo(out, 'input', record.input, INPUT_CLOSERS)
   if (next === undefined) return undefined
-  next = appendIo(`${next},"output":`, 'output', record.output)
+  next = appendIo(next, 'output', record.output, OUTPUT_CLOSERS)
   if (next === undefined) return undefined
   next = appendMetaRest(next, record)
   if (next === undefined) return undefined
-  out = appendMetrics(next, record.metrics)
-  out += ',"_dd":{"span_id":"'
+  out = appendMetrics(next, record.metrics, METRICS_CLOSERS)
   out += spanId
+  const links = record.links
+  const collectionErrors = record.collectionErrors
+  const hasLinks = links.length > 0
+  const hasErrors = collectionErrors !== undefined && collectionErrors.length > 0
+  if (sessionId === undefined && !hasLinks && !hasErrors) return out + tailClosed
   out += tail
   if (sessionId !== undefined) out += `,"session_id":${quoteJson(sessionId)}`
-  const links = record.links
-  if (links.length > 0) {
+  if (hasLinks) {
     const text = jsonText('span_links', links.slice())
     if (text === undefined) return undefined
     out += `,"span_links":${text}`
   }
-  const collectionErrors = record.collectionErrors
-  if (collectionErrors !== undefined && collectionErrors.length > 0) {
+  if (hasErrors) {
     const text = jsonText('collection_errors', collectionErrors.slice())
     if (text === undefined) return undefined
     out += `,"collection_errors":${text}`
@@ -163,6 +172,7 @@ let lastApmTraceId = ''
 let lastRate = Number.NaN
 let lastDecision = Number.NaN
 let lastTail = ''
+let lastTailClosed = ''
 let lastModelName = ''
 let lastModelProvider = ''
 let lastModelText = ',"model_name":"","model_provider":""'
@@ -182,25 +192,33 @@ function traceHead(traceId: unknown): string | undefined {
   return lastTraceHead
 }
 
-/** `","trace_id":"<apm>","sample_rate":"<rate>","sampling_decision":"<decision>","apm_trace_id":"<apm>"}` */
-function ddTail(apmTraceId: unknown, sampling: SpanRecord['sampling']): string | undefined {
+/**
+ * Makes `lastTail` the text `","trace_id":"<apm>","sample_rate":"<rate>","sampling_decision":
+ * "<decision>","apm_trace_id":"<apm>"}` for this span (and `lastTailClosed` that plus the event's
+ * closing brace); false when the values do not fit the fast path.
+ */
+function ddTail(apmTraceId: unknown, sampling: SpanRecord['sampling']): boolean {
   const { rate, decision } = sampling
   if (apmTraceId !== lastApmTraceId || rate !== lastRate || decision !== lastDecision) {
-    if (!isPlainString(apmTraceId) || typeof rate !== 'number' || typeof decision !== 'number')
-      return undefined
+    if (!isPlainString(apmTraceId) || typeof rate !== 'number' || typeof decision !== 'number') return false
     lastTail =
       `","trace_id":"${apmTraceId}","sample_rate":${quoteJson(String(rate))}` +
       `,"sampling_decision":${quoteJson(String(decision))},"apm_trace_id":"${apmTraceId}"}`
+    lastTailClosed = `${lastTail}}`
     lastApmTraceId = apmTraceId
     lastRate = rate
     lastDecision = decision
   }
-  return lastTail
+  return true
 }
 
-/** `","parent_id":"<parent>","name":"<name>","tags":<tags>,"start_ns":` (siblings share it). */
-function identitySegment(parentId: string | undefined, name: string, tags: string): string {
+/**
+ * `","parent_id":"<parent>","name":"<name>","tags":<tags>,"start_ns":` (siblings share it);
+ * undefined when the parent id or name does not fit the fast path (checked only when they change).
+ */
+function identitySegment(parentId: unknown, name: unknown, tags: string): string | undefined {
   if (parentId !== lastParentId || name !== lastName || tags !== lastTags) {
+    if (!isPlainString(name) || (parentId !== undefined && !isPlainString(parentId))) return undefined
     lastSegment = `","parent_id":"${parentId ?? 'undefined'}","name":"${name}","tags":${tags},"start_ns":`
     lastParentId = parentId
     lastName = name
