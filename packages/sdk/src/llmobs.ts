@@ -270,7 +270,14 @@ class LLMObsClient implements LLMObs {
 
   inject<H extends HeaderRecord | Headers>(headers: H, span?: ParentRef, options?: InjectOptions): H {
     const runtime = this.#runtime
-    return runtime === undefined ? headers : contextApi.inject(runtime, headers, span, options)
+    if (runtime === undefined) return headers
+    try {
+      return contextApi.inject(runtime, headers, span, options)
+    } catch (error) {
+      if (isStrictError(error)) throw error
+      runtime.diagnostics.error('inject() failed; the headers were left as they were', error)
+      return headers
+    }
   }
 
   extract(headers: HeaderSource | null | undefined): PlainContext | undefined {

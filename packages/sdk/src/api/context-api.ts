@@ -10,7 +10,7 @@ import {
   type InjectOptions,
 } from '../context/propagation/index.js'
 import { restoreContext } from '../context/restore-context.js'
-import { describeType, isRecord } from '../internal/report.js'
+import { describeType, isRecord, isStrictError } from '../internal/report.js'
 import type { Runtime } from '../runtime.js'
 
 /**
@@ -43,7 +43,14 @@ export function captureContext(runtime: Runtime): PlainContext | undefined {
  */
 export function withContext<R>(runtime: Runtime, context: unknown, fn: () => R): R {
   if (context === undefined || context === null) return runtime.storage.runIn(undefined, fn)
-  const snapshot = restoreContext(context, runtime.reportMisuse, WITH_CONTEXT)
+  let snapshot: ContextSnapshot | undefined
+  try {
+    snapshot = restoreContext(context, runtime.reportMisuse, WITH_CONTEXT)
+  } catch (error) {
+    // Only a hostile object (throwing getters, a Proxy) gets here.
+    if (isStrictError(error)) throw error
+    runtime.diagnostics.error('withContext() could not read the context; fn ran without it', error)
+  }
   if (snapshot === undefined) return fn()
   return runtime.storage.run(snapshot, fn)
 }
@@ -65,7 +72,14 @@ export function bindEmitter<E>(runtime: Runtime, emitter: E): E {
     )
     return emitter
   }
-  if (!patchEmitter(emitter, runtime.storage, runtime.storage.active())) {
+  let patched: boolean
+  try {
+    patched = patchEmitter(emitter, runtime.storage, runtime.storage.active())
+  } catch (error) {
+    runtime.diagnostics.error('bindEmitter() could not patch the emitter; it was returned unchanged', error)
+    return emitter
+  }
+  if (!patched) {
     runtime.reportMisuse(
       'invalid_emitter',
       'bindEmitter() needs an extensible emitter with on() and removeListener(); it was returned unchanged.',
@@ -110,8 +124,13 @@ export function inject<H>(runtime: Runtime, headers: H, span: unknown, options?:
     runtime.diagnostics.debug('inject(): the context names no trace; no headers were written.')
     return headers
   }
-  const result = injectHeaders(headers as HeaderRecord, propagation, options)
-  if (result.problems.length > 0) runtime.diagnostics.debug(`inject(): ${result.problems.join('; ')}`)
+  try {
+    const result = injectHeaders(headers as HeaderRecord, propagation, options)
+    if (result.problems.length > 0) runtime.diagnostics.debug(`inject(): ${result.problems.join('; ')}`)
+  } catch (error) {
+    // A carrier that refuses writes (frozen, a Proxy): the request goes on without our headers.
+    runtime.diagnostics.error('inject() could not write the headers', error)
+  }
   return headers
 }
 

@@ -116,6 +116,41 @@ describe('inject / extract', () => {
   })
 })
 
+describe('hostile input never throws into the caller', () => {
+  it('a frozen headers object, a context with a throwing getter, an emitter whose patching fails', () => {
+    const { llmobs, errors } = setup()
+    const frozen = Object.freeze({}) as HeaderRecord
+    const hostile = {
+      get spanId(): string {
+        throw new Error('getter')
+      },
+    }
+    const emitter = new Proxy(
+      new (class {
+        on(): void {}
+        removeListener(): void {}
+      })(),
+      {
+        defineProperty() {
+          throw new Error('no')
+        },
+      },
+    )
+    llmobs.trace({ kind: 'task', name: 't' }, () => {
+      expect(llmobs.inject(frozen)).toBe(frozen)
+      expect(llmobs.withContext(hostile as never, () => 'ran')).toBe('ran')
+      expect(llmobs.bindEmitter(emitter)).toBe(emitter)
+    })
+    expect(errors()).toEqual([
+      expect.stringMatching(/^inject\(\) could not write the headers: TypeError/),
+      'withContext() could not read the context; fn ran without it: Error: getter',
+      expect.stringMatching(
+        /^bindEmitter\(\) could not patch the emitter; it was returned unchanged: (Error: no|TypeError)/,
+      ),
+    ])
+  })
+})
+
 describe('links at span start', () => {
   it('startSpan({ links }) emits span_links; bad links are reported and left out', () => {
     const { llmobs, exporter, warnings } = setup()
