@@ -1,4 +1,4 @@
-import { hasEnumerableKeys, isPlainObject, isPlainText, jsonText, quoteJson } from './json-text.js'
+import { flat, hasEnumerableKeys, isPlainObject, isPlainText, jsonText, quoteJson } from './json-text.js'
 
 const objectPrototype: object = Object.prototype
 
@@ -20,11 +20,11 @@ export interface IoClosers {
 /** The closers for the text `after`. */
 export function ioClosers(after: string): IoClosers {
   return {
-    after,
-    messagesPlain: `"}]}${after}`,
-    messagesJson: `}]}${after}`,
-    valuePlain: `"}${after}`,
-    valueJson: `}${after}`,
+    after: flat(after),
+    messagesPlain: flat(`"}]}${after}`),
+    messagesJson: flat(`}]}${after}`),
+    valuePlain: flat(`"}${after}`),
+    valueJson: flat(`}${after}`),
   }
 }
 
@@ -134,7 +134,7 @@ function roleHeads(role: string): readonly string[] | undefined {
       `"},${open}`,
       `},${open}"`,
       `},${open}`,
-    ]
+    ].map(flat)
     // Roles are a handful of words; a caller inventing new ones must not grow this without bound.
     if (roleHeadCache.size < MAX_CACHED_ROLES) roleHeadCache.set(role, heads)
   }

@@ -1,4 +1,4 @@
-import { hasEnumerableKeys, isPlainObject, jsonText, quoteJson } from './json-text.js'
+import { flat, hasEnumerableKeys, isPlainObject, jsonText, quoteJson } from './json-text.js'
 
 const objectPrototype: object = Object.prototype
 
@@ -10,7 +10,7 @@ export interface MetricsClosers {
 }
 
 export function metricsClosers(after: string): MetricsClosers {
-  return { after, close: `}${after}`, empty: `{}${after}` }
+  return { after: flat(after), close: flat(`}${after}`), empty: flat(`{}${after}`) }
 }
 
 /**
@@ -58,7 +58,7 @@ function namePieces(name: string): readonly [string, string] {
   let pieces = namePieceCache.get(name)
   if (pieces === undefined) {
     const quoted = quoteJson(name)
-    pieces = [`{${quoted}:`, `,${quoted}:`]
+    pieces = [flat(`{${quoted}:`), flat(`,${quoted}:`)]
     // Names are a handful of metric kinds; made-up ones must not grow this without bound.
     if (namePieceCache.size < MAX_CACHED_NAMES) namePieceCache.set(name, pieces)
   }

@@ -1,3 +1,5 @@
+import { flat } from './json-text.js'
+
 /**
  * How a stream's pre-serialised items are joined into one request body, without parsing or
  * re-serialising them: `open + items.join(separator) + close`. Sizes are kept in UTF-8 bytes so a
@@ -13,10 +15,11 @@ export interface RequestFormat {
 }
 
 function format(open: string, separator: string, close: string): RequestFormat {
+  // Flat: the separator is appended between every two staged items (see `flat`).
   return {
-    open,
-    separator,
-    close,
+    open: flat(open),
+    separator: flat(separator),
+    close: flat(close),
     openBytes: Buffer.byteLength(open),
     separatorBytes: Buffer.byteLength(separator),
     closeBytes: Buffer.byteLength(close),

@@ -4,7 +4,7 @@ import { SDK_VERSION } from '../internal/version.js'
 import type { SpanRecord } from '../span/span-record.js'
 import { appendIo, ioClosers } from './io-json.js'
 import { appendMetrics, metricsClosers } from './metrics-json.js'
-import { isPlainText, jsonText, quoteJson } from './json-text.js'
+import { flat, isPlainText, jsonText, quoteJson } from './json-text.js'
 import { encodeSpanEvent, encodeTags } from './span-event-encoder.js'
 
 /**
@@ -44,8 +44,8 @@ const STATUS_META_HEADS: Readonly<Record<string, readonly [string, string]>> = O
     SPAN_KINDS.map((kind) => [
       kind,
       [
-        `,"status":"ok","meta":{"span.kind":"${kind}","input":`,
-        `,"status":"error","meta":{"span.kind":"${kind}","input":`,
+        flat(`,"status":"ok","meta":{"span.kind":"${kind}","input":`),
+        flat(`,"status":"error","meta":{"span.kind":"${kind}","input":`),
       ],
     ]),
   ),
@@ -186,7 +186,7 @@ let lastSegment = '","parent_id":"undefined","name":"","tags":,"start_ns":'
 function traceHead(traceId: unknown): string | undefined {
   if (traceId !== lastTraceId) {
     if (!isPlainString(traceId)) return undefined
-    lastTraceHead = `{"trace_id":"${traceId}","span_id":"`
+    lastTraceHead = flat(`{"trace_id":"${traceId}","span_id":"`)
     lastTraceId = traceId
   }
   return lastTraceHead
@@ -204,7 +204,8 @@ function ddTail(apmTraceId: unknown, sampling: SpanRecord['sampling']): boolean 
     lastTail =
       `","trace_id":"${apmTraceId}","sample_rate":${quoteJson(String(rate))}` +
       `,"sampling_decision":${quoteJson(String(decision))},"apm_trace_id":"${apmTraceId}"}`
-    lastTailClosed = `${lastTail}}`
+    lastTail = flat(lastTail)
+    lastTailClosed = flat(`${lastTail}}`)
     lastApmTraceId = apmTraceId
     lastRate = rate
     lastDecision = decision
@@ -219,7 +220,9 @@ function ddTail(apmTraceId: unknown, sampling: SpanRecord['sampling']): boolean 
 function identitySegment(parentId: unknown, name: unknown, tags: string): string | undefined {
   if (parentId !== lastParentId || name !== lastName || tags !== lastTags) {
     if (!isPlainString(name) || (parentId !== undefined && !isPlainString(parentId))) return undefined
-    lastSegment = `","parent_id":"${parentId ?? 'undefined'}","name":"${name}","tags":${tags},"start_ns":`
+    lastSegment = flat(
+      `","parent_id":"${parentId ?? 'undefined'}","name":"${name}","tags":${tags},"start_ns":`,
+    )
     lastParentId = parentId
     lastName = name
     lastTags = tags
@@ -235,7 +238,8 @@ function modelJson(modelName: unknown, modelProvider: unknown, more: boolean): s
   if (modelName !== lastModelName || modelProvider !== lastModelProvider) {
     if (typeof modelName !== 'string' || typeof modelProvider !== 'string') return undefined
     lastModelText = `,"model_name":${quoteJson(modelName)},"model_provider":${quoteJson(modelProvider.toLowerCase())}`
-    lastModelClosed = `${lastModelText}},"metrics":`
+    lastModelText = flat(lastModelText)
+    lastModelClosed = flat(`${lastModelText}},"metrics":`)
     lastModelName = modelName
     lastModelProvider = modelProvider
   }
@@ -269,7 +273,7 @@ function tagsJson(record: SpanRecord, config: ResolvedConfig): string | undefine
     if (config.service !== undefined) base.push(`service:${config.service}`)
     base.push('source:integration', `ml_app:${mlApp}`, `ddtrace.version:${SDK_VERSION}`)
     const head = `[${base.map(quoteJson).join(',')},"error:`
-    cache = { mlApp, head, plain: `${head}0","language:javascript"]` }
+    cache = { mlApp, head: flat(head), plain: flat(`${head}0","language:javascript"]`) }
     tagsCaches.set(config, cache)
   }
   const errorType = record.error?.type
