@@ -14,7 +14,8 @@ export function normalizeDocuments(data: unknown, field: string, report: Report)
   const list: readonly unknown[] = isList ? data : [data]
   const out: WireDocument[] = []
   for (let i = 0; i < list.length; i++) {
-    const path = isList ? `${field}[${i}]` : field
+    // Spelled out only when something is reported (see normalize-messages).
+    const index = isList ? i : -1
     const item = list[i]
     if (typeof item === 'string') {
       out.push({ text: item })
@@ -23,44 +24,62 @@ export function normalizeDocuments(data: unknown, field: string, report: Report)
     if (!isRecord(item)) {
       report(
         CODE,
-        `${path} must be a document object ({ text, name, id, score }) or a string, got ${describeType(item)}; it was dropped.`,
+        `${pathOf(field, index)} must be a document object ({ text, name, id, score }) or a string, got ${describeType(item)}; it was dropped.`,
       )
       continue
     }
     try {
-      const document = normalizeDocument(item, path, report)
+      const document = normalizeDocument(item, field, index, report)
       if (document !== undefined) out.push(document)
     } catch (error) {
       if (isStrictError(error)) throw error
-      report(CODE, `${path} could not be read (${String(error)}); it was dropped.`)
+      report(CODE, `${pathOf(field, index)} could not be read (${String(error)}); it was dropped.`)
     }
   }
   return out.length > 0 ? out : undefined
 }
 
+/** `field[index]`, or `field` for a value that was not in a list (index -1). */
+function pathOf(field: string, index: number): string {
+  return index < 0 ? field : `${field}[${index}]`
+}
+
 function normalizeDocument(
   item: Record<string, unknown>,
-  path: string,
+  field: string,
+  index: number,
   report: Report,
 ): WireDocument | undefined {
   const { text, name, id, score } = item
   if (typeof text !== 'string') {
-    report(CODE, `${path}.text must be a string, got ${describeType(text)}; the document was dropped.`)
+    report(
+      CODE,
+      `${pathOf(field, index)}.text must be a string, got ${describeType(text)}; the document was dropped.`,
+    )
     return undefined
   }
   const document: WireDocument = { text }
   if (typeof name === 'string') document.name = name
   else if (name !== undefined && name !== null) {
-    report(CODE, `${path}.name must be a string, got ${describeType(name)}; the field was dropped.`)
+    report(
+      CODE,
+      `${pathOf(field, index)}.name must be a string, got ${describeType(name)}; the field was dropped.`,
+    )
   }
   if (typeof id === 'string') document.id = id
   else if (typeof id === 'number' && Number.isFinite(id)) document.id = String(id)
   else if (id !== undefined && id !== null) {
-    report(CODE, `${path}.id must be a string, got ${describeType(id)}; the field was dropped.`)
+    report(
+      CODE,
+      `${pathOf(field, index)}.id must be a string, got ${describeType(id)}; the field was dropped.`,
+    )
   }
   if (typeof score === 'number' && Number.isFinite(score)) document.score = score
   else if (score !== undefined && score !== null) {
-    report(CODE, `${path}.score must be a finite number, got ${describeType(score)}; the field was dropped.`)
+    report(
+      CODE,
+      `${pathOf(field, index)}.score must be a finite number, got ${describeType(score)}; the field was dropped.`,
+    )
   }
   return document
 }

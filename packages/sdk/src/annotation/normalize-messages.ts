@@ -16,7 +16,9 @@ export function normalizeMessages(data: unknown, field: string, report: Report):
   const list: readonly unknown[] = isList ? data : [data]
   const out: WireMessage[] = []
   for (let i = 0; i < list.length; i++) {
-    const path = isList ? `${field}[${i}]` : field
+    // The path (`inputData[2]`) is only spelled out when something is reported: building it for
+    // every message cost as much as the rest of the normalisation of a plain message.
+    const index = isList ? i : -1
     const item = list[i]
     if (typeof item === 'string') {
       out.push({ role: '', content: item })
@@ -25,31 +27,37 @@ export function normalizeMessages(data: unknown, field: string, report: Report):
     if (!isRecord(item)) {
       report(
         CODE,
-        `${path} must be a message object ({ role, content }) or a string, got ${describeType(item)}; it was dropped.`,
+        `${pathOf(field, index)} must be a message object ({ role, content }) or a string, got ${describeType(item)}; it was dropped.`,
       )
       continue
     }
     try {
-      const message = normalizeMessage(item, path, report)
+      const message = normalizeMessage(item, field, index, report)
       if (message !== undefined) out.push(message)
     } catch (error) {
       if (isStrictError(error)) throw error
-      report(CODE, `${path} could not be read (${String(error)}); it was dropped.`)
+      report(CODE, `${pathOf(field, index)} could not be read (${String(error)}); it was dropped.`)
     }
   }
   return out.length > 0 ? out : undefined
 }
 
+/** `field[index]`, or `field` for a value that was not in a list (index -1). */
+function pathOf(field: string, index: number): string {
+  return index < 0 ? field : `${field}[${index}]`
+}
+
 function normalizeMessage(
   item: Record<string, unknown>,
-  path: string,
+  field: string,
+  index: number,
   report: Report,
 ): WireMessage | undefined {
   const role = item.role ?? ''
   if (typeof role !== 'string') {
     report(
       CODE,
-      `${path}.role must be a string (e.g. "user"), got ${describeType(role)}; the message was dropped.`,
+      `${pathOf(field, index)}.role must be a string (e.g. "user"), got ${describeType(role)}; the message was dropped.`,
     )
     return undefined
   }
@@ -57,25 +65,35 @@ function normalizeMessage(
   if (typeof content !== 'string') {
     report(
       CODE,
-      `${path}.content must be a string, got ${describeType(content)}; join text parts into one string. The message was dropped.`,
+      `${pathOf(field, index)}.content must be a string, got ${describeType(content)}; join text parts into one string. The message was dropped.`,
     )
     return undefined
   }
   const message: WireMessage = { role, content }
   const toolCalls = item.toolCalls ?? item.tool_calls
   if (toolCalls !== undefined && toolCalls !== null) {
-    const calls = normalizeList(toolCalls, `${path}.toolCalls`, report, normalizeToolCall)
+    const calls = normalizeList(toolCalls, `${pathOf(field, index)}.toolCalls`, report, normalizeToolCall)
     if (calls.length > 0) message.tool_calls = calls
   }
   const toolResults = item.toolResults ?? item.tool_results
   if (toolResults !== undefined && toolResults !== null) {
-    const results = normalizeList(toolResults, `${path}.toolResults`, report, normalizeToolResult)
+    const results = normalizeList(
+      toolResults,
+      `${pathOf(field, index)}.toolResults`,
+      report,
+      normalizeToolResult,
+    )
     if (results.length > 0) message.tool_results = results
   }
   const toolId = item.toolId ?? item.tool_id
   if (toolId !== undefined && toolId !== null) {
     if (typeof toolId === 'string') message.tool_id = toolId
-    else report(CODE, `${path}.toolId must be a string, got ${describeType(toolId)}; the field was dropped.`)
+    else {
+      report(
+        CODE,
+        `${pathOf(field, index)}.toolId must be a string, got ${describeType(toolId)}; the field was dropped.`,
+      )
+    }
   }
   return message
 }
