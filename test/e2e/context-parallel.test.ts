@@ -267,5 +267,18 @@ describe('parallel work keeps its parents (real collector)', () => {
     expect(spanNamed(produced, 'produce-y').parentId).toBe(generatorSpan.spanId)
     const consumed = await collect(consumer.traceId, 3)
     expect(spanNamed(consumed, 'consume-x').parentId).toBe(consumer.spanId)
+
+    // Untraced: a generator created in a span and bound there keeps producing under that span.
+    let creator!: ExportedSpan
+    const bound = llmobs.trace({ kind: 'agent', name: 'creator' }, (span) => {
+      creator = llmobs.exportSpan(span)!
+      return llmobs.bind(produce())
+    })
+    await llmobs.trace({ kind: 'workflow', name: 'other-consumer' }, async () => {
+      for await (const item of bound) await leaf(`used-${item}`, 1)
+    })
+    const created = await collect(creator.traceId, 3)
+    expect(spanNamed(created, 'produce-x').parentId).toBe(creator.spanId)
+    expect(spanNamed(created, 'produce-y').parentId).toBe(creator.spanId)
   })
 })

@@ -66,6 +66,8 @@ class LLMObsClient implements LLMObs {
   #runtime: Runtime | undefined
   #diagnostics = new Diagnostics()
   #lastShutdown: Promise<LLMObsFlushResult> | undefined
+  /** The runtime a pending `shutdown()` is stopping (it may still wait for background work). */
+  #stopping: Runtime | undefined
   readonly #getRuntime = (): Runtime | undefined => this.#runtime
   readonly #defaultReport: Report = (code, message) => this.#diagnostics.misuse(code, message)
 
@@ -254,13 +256,17 @@ class LLMObsClient implements LLMObs {
     return runtime === undefined ? fn() : contextApi.withContext(runtime, context, fn)
   }
 
-  bind<F extends (...args: any[]) => any>(fn: F): F {
-    if (typeof fn !== 'function') {
-      this.#report()('invalid_callback', 'bind() needs a function: llmobs.bind(callback).')
-      return fn
-    }
+  bind<F extends ((...args: any[]) => any) | Iterator<unknown> | AsyncIterator<unknown>>(target: F): F {
     const runtime = this.#runtime
-    return runtime === undefined ? fn : contextApi.bind(runtime, fn)
+    if (typeof target === 'function')
+      return runtime === undefined ? target : (contextApi.bind(runtime, target) as F)
+    if (contextApi.isIterator(target))
+      return runtime === undefined ? target : contextApi.bindIterator(runtime, target)
+    this.#report()(
+      'invalid_callback',
+      'bind() needs a function or an iterator (e.g. a generator): llmobs.bind(callback).',
+    )
+    return target
   }
 
   bindEmitter<E extends object>(emitter: E): E {
@@ -295,9 +301,15 @@ class LLMObsClient implements LLMObs {
 
   shutdown(options?: LLMObsFlushOptions): Promise<LLMObsFlushResult> {
     const runtime = this.#runtime
-    if (runtime === undefined) return this.#lastShutdown ?? Promise.resolve(zeroCounts())
-    this.#runtime = undefined
-    this.#lastShutdown = runtime.shutdown(options)
+    if (runtime === undefined || this.#stopping === runtime)
+      return this.#lastShutdown ?? Promise.resolve(zeroCounts())
+    this.#stopping = runtime
+    const stop = (): void => {
+      if (this.#runtime === runtime) this.#runtime = undefined
+    }
+    // With waitForBackground the instance stays enabled until that work is done: its spans count.
+    if (options?.waitForBackground !== true) stop()
+    this.#lastShutdown = runtime.shutdown(options, stop)
     return this.#lastShutdown
   }
 

@@ -92,17 +92,23 @@ export class Runtime implements SpanHost {
     return background === undefined ? result : { ...result, background }
   }
 
-  /** Flushes and stops the exporter; later calls return the first call's result. */
-  shutdown(options?: LLMObsFlushOptions): Promise<LLMObsFlushResult> {
+  /**
+   * Flushes and stops the exporter; later calls return the first call's result. With
+   * `waitForBackground`, background work is waited for first; `onStopping` runs once it is done (or
+   * at once without it), before the exporter stops.
+   */
+  shutdown(options?: LLMObsFlushOptions, onStopping?: () => void): Promise<LLMObsFlushResult> {
     this.#shutdown ??= (async () => {
       try {
         const { exporterOptions, background } = await this.#waitForBackground(options)
+        onStopping?.()
         const result: LLMObsFlushResult = await this.exporter.shutdown(exporterOptions)
         return background === undefined ? result : { ...result, background }
       } catch (error) {
         this.diagnostics.error('exporter.shutdown failed', error)
         return zeroCounts()
       } finally {
+        onStopping?.()
         this.storage.disable()
       }
     })()

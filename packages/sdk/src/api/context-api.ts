@@ -63,6 +63,41 @@ export function bind<F extends (...args: any[]) => any>(runtime: Runtime, fn: F)
   return runtime.storage.bind(fn as (...args: unknown[]) => unknown) as F
 }
 
+/** Whether `value` is an iterator (a generator, an async generator, any `{ next() }`). */
+export function isIterator(value: unknown): value is Iterator<unknown> | AsyncIterator<unknown> {
+  return isRecord(value) && typeof value.next === 'function'
+}
+
+const ITERATOR_METHODS = ['next', 'return', 'throw'] as const
+
+/**
+ * `bind(iterator)`: its `next`/`return`/`throw` run in the active context (or none), patched as own
+ * properties; a generator body resumes in the context of the `next()` call, so this carries it.
+ * A frozen iterator is reported and returned unchanged.
+ */
+export function bindIterator<I extends object>(runtime: Runtime, iterator: I): I {
+  if (!Object.isExtensible(iterator)) {
+    runtime.reportMisuse(
+      'invalid_callback',
+      'bind() cannot patch a frozen iterator; it was returned unchanged.',
+    )
+    return iterator
+  }
+  const snapshot = runtime.storage.active()
+  const methods = iterator as Record<string, unknown>
+  for (const key of ITERATOR_METHODS) {
+    const method = methods[key]
+    if (typeof method !== 'function') continue
+    Object.defineProperty(iterator, key, {
+      value: runtime.storage.bind(method as (...args: unknown[]) => unknown, snapshot),
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    })
+  }
+  return iterator
+}
+
 /** `bindEmitter(emitter)`: listeners added from now on run in the active context. */
 export function bindEmitter<E>(runtime: Runtime, emitter: E): E {
   if (typeof emitter !== 'object' || emitter === null) {

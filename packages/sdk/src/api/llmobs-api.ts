@@ -185,12 +185,16 @@ export interface LLMObs {
 
   /**
    * `fn` bound to the active context: wherever it is called later (a callback API, a pool, a
-   * queue), it runs in this context. Bound outside any span, it runs outside any span.
+   * queue), it runs in this context. Bound outside any span, it runs outside any span. Given a
+   * generator or other iterator (e.g. one created here and consumed by other code), its `next`,
+   * `return` and `throw` run in this context, so spans its body starts are children of this span,
+   * not of the consumer's; the same object is returned.
    *
    * @example
    * legacyClient.query(sql, llmobs.bind((err, rows) => llmobs.trace({ kind: 'task', name: 'rows' }, () => use(rows))))
+   * return llmobs.bind(produceChunks()) // an async generator consumed by the caller
    */
-  bind<F extends (...args: any[]) => any>(fn: F): F
+  bind<F extends ((...args: any[]) => any) | Iterator<unknown> | AsyncIterator<unknown>>(target: F): F
 
   /**
    * Makes listeners added to `emitter` from now on run in the active context, whoever emits. Returns

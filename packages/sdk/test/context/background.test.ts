@@ -152,6 +152,21 @@ describe('llmobs.background()', () => {
     expect((await llmobs.flush()).background).toBeUndefined()
   })
 
+  it('shutdown({ waitForBackground }) waits too, then stops the instance', async () => {
+    const { llmobs, exporter } = setup()
+    llmobs.trace({ kind: 'workflow', name: 'last-request' }, () => {
+      void llmobs.background(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 30))
+        llmobs.trace({ kind: 'task', name: 'late-work' }, () => 1)
+      })
+    })
+    const result = await llmobs.shutdown({ waitForBackground: true, timeoutMs: 10_000 })
+    expect(result.background).toEqual({ running: 0, failed: 0, untracked: 0 })
+    expect(result.spans.sent).toBe(2)
+    expect(exporter.findSpan('late-work')?.parent_id).toBe(exporter.findSpan('last-request')?.span_id)
+    expect(llmobs.enabled).toBe(false)
+  })
+
   it('annotate() without a span, after the origin ended, says to pass the span explicitly', async () => {
     const { llmobs, exporter, warnings } = setup()
     let task!: Promise<unknown>

@@ -163,10 +163,44 @@ describe('bind', () => {
     expect(exporter.findSpan('inside')?.parent_id).toBe('undefined')
   })
 
-  it('reports a non-function', () => {
+  it('binds a generator: its body runs in the context it was bound in, whoever iterates', async () => {
+    const { llmobs, exporter } = setup()
+    async function* produce(): AsyncGenerator<number> {
+      for (const n of [1, 2]) {
+        await tick()
+        llmobs.trace({ kind: 'task', name: `item-${n}` }, () => n)
+        yield n
+      }
+    }
+    function* syncProduce(): Generator<number> {
+      llmobs.trace({ kind: 'task', name: 'sync-item' }, () => 1)
+      yield 1
+    }
+    const [generator, syncGenerator] = llmobs.trace({ kind: 'workflow', name: 'creator' }, () => {
+      const created = produce()
+      expect(llmobs.bind(created)).toBe(created)
+      return [created, llmobs.bind(syncProduce())] as const
+    })
+    await llmobs.trace({ kind: 'workflow', name: 'consumer' }, async () => {
+      const seen: number[] = []
+      for await (const n of generator) seen.push(n)
+      for (const n of syncGenerator) seen.push(n)
+      expect(seen).toEqual([1, 2, 1])
+    })
+    const creator = exporter.findSpan('creator')!
+    for (const name of ['item-1', 'item-2', 'sync-item'])
+      expect(exporter.findSpan(name)?.parent_id).toBe(creator.span_id)
+  })
+
+  it('reports what it cannot bind', () => {
     const { llmobs, warnings } = setup()
     expect(llmobs.bind(5 as never)).toBe(5)
-    expect(warnings()).toEqual(['bind() needs a function: llmobs.bind(callback). [invalid_callback]'])
+    const frozen = Object.freeze({ next: () => ({ done: true, value: undefined }) })
+    expect(llmobs.bind(frozen)).toBe(frozen)
+    expect(warnings()).toEqual([
+      'bind() needs a function or an iterator (e.g. a generator): llmobs.bind(callback). [invalid_callback]',
+      'bind() cannot patch a frozen iterator; it was returned unchanged. [invalid_callback]',
+    ])
   })
 })
 
