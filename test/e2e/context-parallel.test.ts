@@ -131,7 +131,10 @@ describe('parallel work keeps its parents (real collector)', () => {
     }
   })
 
-  it('setTimeout, setImmediate, queueMicrotask, process.nextTick', async () => {
+  it('setTimeout, setImmediate, queueMicrotask, process.nextTick, setInterval, thenables', async () => {
+    // Callbacks queued here are run by a timer started outside any span.
+    const loop: Array<() => void> = []
+    const drain = setInterval(() => loop.splice(0).forEach((callback) => callback()), 2)
     const scheduled: Array<Promise<unknown>> = []
     const defer = (schedule: (run: () => void) => void, name: string): void => {
       scheduled.push(new Promise<void>((resolve) => schedule(() => void leaf(name).then(resolve))))
@@ -139,6 +142,13 @@ describe('parallel work keeps its parents (real collector)', () => {
     const root = llmobs.trace({ kind: 'workflow', name: 'schedulers' }, (span) => {
       defer((run) => setTimeout(run, 10), 'timeout')
       defer((run) => setImmediate(run), 'immediate')
+      // A thenable (not a promise) settled from a timer of its own: awaiting it resumes in the span.
+      scheduled.push(
+        (async () => {
+          await { then: (resolve: () => void) => void loop.push(resolve) }
+          await leaf('after-thenable')
+        })(),
+      )
       defer((run) => queueMicrotask(run), 'microtask')
       defer((run) => process.nextTick(run), 'next-tick')
       defer(
@@ -152,9 +162,10 @@ describe('parallel work keeps its parents (real collector)', () => {
       return llmobs.exportSpan(span)!
     })
     await Promise.all(scheduled)
-    const trace = await collect(root.traceId, 6)
+    clearInterval(drain)
+    const trace = await collect(root.traceId, 7)
     const parent = spanNamed(trace, 'schedulers')
-    for (const name of ['timeout', 'immediate', 'microtask', 'next-tick', 'interval']) {
+    for (const name of ['timeout', 'immediate', 'microtask', 'next-tick', 'interval', 'after-thenable']) {
       expect(spanNamed(trace, name).parentId, name).toBe(parent.spanId)
     }
   })
