@@ -8,6 +8,7 @@ import {
   startRecordingServer,
 } from '../transport/recording-server.test-helper.js'
 import { EventExporter } from './event-exporter.js'
+import { spanEventJson } from './span-event-json.js'
 import { fixtureEncode, makeEvaluation, makeRecord } from './span-fixtures.test-helper.js'
 
 const KEY = 'f00dfeedcafe0123456789abcdef4242'
@@ -118,6 +119,25 @@ describe('EventExporter', () => {
     e.exportSpan(makeRecord())
     expect((await e.flush()).spans).toEqual({ sent: 1, failed: 0, dropped: 2 })
     expect(lines.some((l) => l.includes('cannot encode'))).toBe(true)
+  })
+
+  it('drops only the span whose user data throws while serialised (default JSON writer)', async () => {
+    const { config } = resolveConfig({ agentUrl: server.url, mode: 'agent-proxy' })
+    const e = exporter({}, { spanJson: (record) => spanEventJson(record, config) })
+    const hostile = {
+      toJSON(): never {
+        throw new Error('toJSON refuses')
+      },
+    }
+    e.exportSpan(makeRecord({ name: 'before' }))
+    e.exportSpan(makeRecord({ name: 'hostile', metadata: { hostile } }))
+    e.exportSpan(makeRecord({ name: 'after' }))
+    expect((await e.flush()).spans).toEqual({ sent: 2, failed: 0, dropped: 1 })
+    const names = server.received.flatMap((r) =>
+      (JSON.parse(r.body) as Array<{ spans: SpanEvent[] }>).map((envelope) => envelope.spans[0]!.name),
+    )
+    expect(names).toEqual(['before', 'after'])
+    expect(lines.some((l) => l.includes('toJSON refuses'))).toBe(true)
   })
 
   it('trims an oversized span on its way out', async () => {
