@@ -153,7 +153,7 @@ export class EventExporter implements Exporter {
 
   exportEvaluation(metric: EvaluationMetric): void {
     try {
-      const json = this.#serialise(metric, 'evaluations')
+      const json = this.#evaluationJson(metric)
       if (json === undefined) return
       if (json.length * 3 > this.#maxEvaluationBytes && Buffer.byteLength(json) > this.#maxEvaluationBytes) {
         this.#evaluations.countDropped()
@@ -261,20 +261,18 @@ export class EventExporter implements Exporter {
     return false
   }
 
-  #serialise(value: unknown, stream: Stream): string | undefined {
+  /** An evaluation as JSON; undefined (counted as dropped and reported) when it has none. */
+  #evaluationJson(metric: EvaluationMetric): string | undefined {
     let json: string | undefined
     try {
-      json = JSON.stringify(value)
+      json = JSON.stringify(metric)
     } catch (err) {
       this.#report(
-        `serialise-${stream}`,
-        `an item of ${stream} could not be serialised and was dropped: ${describe(err)}`,
+        'serialise-evaluations',
+        `an evaluation could not be serialised and was dropped: ${describe(err)}`,
       )
     }
-    if (json === undefined) {
-      ;(stream === 'spans' ? this.#spans : this.#evaluations).countDropped()
-      return undefined
-    }
+    if (json === undefined) this.#evaluations.countDropped()
     return json
   }
 
