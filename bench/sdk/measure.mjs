@@ -57,6 +57,8 @@ async function steady(iterations) {
   }
   await flush()
   const before = await waitForDelivery(Math.min(2000, iterations) * SPANS_PER_ITERATION)
+  // Bytes of the measured spans only (the warm-up's were counted in bytes per span before).
+  const { bytes: warmUpBytes } = await sinkCounts()
 
   const delay = monitorEventLoopDelay({ resolution: 1 })
   delay.enable()
@@ -81,6 +83,7 @@ async function steady(iterations) {
     cpuUsPerSpan: (cpu.user + cpu.system) / spans,
     wallUsPerSpan: wallNs / 1000 / spans,
     eventLoopDelayP99Ms: delay.percentile(99) / 1e6,
+    warmUpBytes,
   }
 }
 
@@ -97,14 +100,14 @@ async function burst(spans) {
   }
 }
 
-const result = phase === 'burst' ? await burst(count) : await steady(count)
+const { warmUpBytes = 0, ...result } = phase === 'burst' ? await burst(count) : await steady(count)
 const { bytes } = await sinkCounts()
 console.log(
   JSON.stringify({
     tracer: tracerName,
     phase,
     ...result,
-    bytesSent: bytes,
+    bytesSent: bytes - warmUpBytes,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
   }),
 )
