@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url'
 import { encode } from '@msgpack/msgpack'
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const CLI = join(ROOT, 'packages/collector/dist/cli.js')
+// LLMOBS_BENCH_COLLECTOR_CLI measures another build (e.g. the previous commit's, for a before/after).
+const CLI = process.env.LLMOBS_BENCH_COLLECTOR_CLI ?? join(ROOT, 'packages/collector/dist/cli.js')
 
 /** Reads `--name value` flags with numeric defaults. */
 export function flags(defaults) {

@@ -7,7 +7,7 @@
 // The collector runs as its own process (the same command users run); this process only sends
 // pre-built bodies, so on a 2-core machine each side has a core.
 //
-//   node bench/collector-ingest.mjs [--spans 200000] [--batch 1000] [--concurrency 2]
+//   node bench/collector-ingest.mjs [--spans 200000] [--batch 1000] [--concurrency 2] [--only evp,v04,gzip,store]
 import { rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -24,7 +24,8 @@ import {
   v04Bodies,
 } from './collector-harness.mjs'
 
-const options = flags({ spans: 200_000, batch: 1000, concurrency: 2 })
+const options = flags({ spans: 200_000, batch: 1000, concurrency: 2, only: 'evp,v04,gzip,store' })
+const only = new Set(options.only.split(','))
 const rows = []
 
 async function measure(name, bodies, path, init) {
@@ -70,30 +71,41 @@ const common = { concurrency: options.concurrency, warmupSpans }
 console.log(
   `building ${options.spans} spans in ${options.spans / options.batch} requests of ${options.batch}...`,
 )
-const evp = evpBodies(options.spans, options.batch, 1)
-await measure('POST /evp_proxy/v2/api/v2/llmobs', evp, '/evp_proxy/v2/api/v2/llmobs', {
-  ...common,
-  headers: json,
-  warmup: evpBodies(warmupSpans, options.batch, 9),
-})
+const evp = only.has('evp') || only.has('gzip') ? evpBodies(options.spans, options.batch, 1) : []
+if (only.has('evp'))
+  await measure('POST /evp_proxy/v2/api/v2/llmobs', evp, '/evp_proxy/v2/api/v2/llmobs', {
+    ...common,
+    headers: json,
+    warmup: evpBodies(warmupSpans, options.batch, 9),
+  })
 
-const v04 = v04Bodies(options.spans, options.batch, 2)
-await measure('PUT /v0.4/traces (meta_struct)', v04, '/v0.4/traces', {
-  ...common,
-  method: 'PUT',
-  headers: msgpack,
-  warmup: v04Bodies(warmupSpans, options.batch, 9),
-})
+if (only.has('v04'))
+  await measure(
+    'PUT /v0.4/traces (meta_struct)',
+    v04Bodies(options.spans, options.batch, 2),
+    '/v0.4/traces',
+    {
+      ...common,
+      method: 'PUT',
+      headers: msgpack,
+      warmup: v04Bodies(warmupSpans, options.batch, 9),
+    },
+  )
 
-const gzipped = evp.map((body) => gzipSync(body))
-await measure('POST .../llmobs, gzip', gzipped, '/evp_proxy/v2/api/v2/llmobs', {
-  ...common,
-  headers: { ...json, 'content-encoding': 'gzip' },
-  warmup: evpBodies(warmupSpans, options.batch, 9).map((body) => gzipSync(body)),
-})
+if (only.has('gzip'))
+  await measure(
+    'POST .../llmobs, gzip',
+    evp.map((body) => gzipSync(body)),
+    '/evp_proxy/v2/api/v2/llmobs',
+    {
+      ...common,
+      headers: { ...json, 'content-encoding': 'gzip' },
+      warmup: evpBodies(warmupSpans, options.batch, 9).map((body) => gzipSync(body)),
+    },
+  )
 
 // The ceiling: the same spans written straight into the store, in the same batch size.
-{
+if (only.has('store')) {
   const path = join(tmpdir(), `llmobs-bench-store-${process.pid}.db`)
   const store = openSqliteStore(path)
   const batches = []

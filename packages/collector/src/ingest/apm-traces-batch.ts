@@ -3,6 +3,7 @@ import {
   LLMOBS_SUBMITTED_TAG,
   META_STRUCT_LLMOBS_KEY,
   chunkTraceIdHigh,
+  decodeV04Traces,
   spanEventFromApmSpan,
   toDecimal,
   toHex32,
@@ -11,6 +12,7 @@ import type { ApmSpanInput, LlmSpanInput } from '../store/store.js'
 import type { Outcome } from './outcome.js'
 import { accept, reject } from './outcome.js'
 import { isSampledOut, spanEventInput } from './span-event-input.js'
+import { v04FastBatch } from './v04/v04-fast-batch.js'
 
 export interface ApmTracesBatch {
   apmSpans: ApmSpanInput[]
@@ -75,4 +77,20 @@ export function apmTracesBatch(traces: DecodedApmTraces): Outcome<ApmTracesBatch
     }
   }
   return accept(out)
+}
+
+/**
+ * A `/v0.4/traces` body → store rows: the fast path when it can ({@link v04FastBatch}: same rows,
+ * several times cheaper), else the reference decoder, which also names what is wrong with a bad body.
+ *
+ * @example
+ * const batch = v04TracesBatch(body)
+ * if (!batch.ok) return reply.code(batch.rejection.status).send({ error: batch.rejection.error })
+ */
+export function v04TracesBatch(body: Buffer): Outcome<ApmTracesBatch> {
+  const fast = v04FastBatch(body)
+  if (fast !== undefined) return accept(fast)
+  const traces = decodeV04Traces(body)
+  if (!traces.ok) return reject(400, traces.error)
+  return apmTracesBatch(traces.value)
 }

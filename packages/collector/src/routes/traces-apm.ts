@@ -1,13 +1,20 @@
-import type { DecodeResult, DecodedApmTraces } from '@llmobs/protocol'
-import { decodeV04Traces, decodeV05Traces } from '@llmobs/protocol'
+import { decodeV05Traces } from '@llmobs/protocol'
 import type { FastifyInstance } from 'fastify'
-import { apmTracesBatch } from '../ingest/apm-traces-batch.js'
+import type { ApmTracesBatch } from '../ingest/apm-traces-batch.js'
+import { apmTracesBatch, v04TracesBatch } from '../ingest/apm-traces-batch.js'
+import type { Outcome } from '../ingest/outcome.js'
+import { reject } from '../ingest/outcome.js'
 import { readMsgpackBody, sendRejection } from './read-body.js'
 import type { RouteDeps } from './route-deps.js'
 
-const VERSIONS: ReadonlyArray<[string, (bytes: Uint8Array) => DecodeResult<DecodedApmTraces>]> = [
-  ['/v0.4/traces', decodeV04Traces],
-  ['/v0.5/traces', decodeV05Traces],
+function v05TracesBatch(body: Buffer): Outcome<ApmTracesBatch> {
+  const traces = decodeV05Traces(body)
+  return traces.ok ? apmTracesBatch(traces.value) : reject(400, traces.error)
+}
+
+const VERSIONS: ReadonlyArray<[string, (body: Buffer) => Outcome<ApmTracesBatch>]> = [
+  ['/v0.4/traces', v04TracesBatch],
+  ['/v0.5/traces', v05TracesBatch],
 ]
 
 /**
@@ -16,16 +23,14 @@ const VERSIONS: ReadonlyArray<[string, (bytes: Uint8Array) => DecodeResult<Decod
  * every service: a local collector keeps everything). Acknowledged only after the commit.
  */
 export function registerApmTraceRoutes(app: FastifyInstance, deps: RouteDeps): void {
-  for (const [url, decode] of VERSIONS) {
+  for (const [url, toBatch] of VERSIONS) {
     app.route({
       method: ['PUT', 'POST'],
       url,
       handler: async (request, reply) => {
         const bytes = readMsgpackBody(request, deps.bodyLimit)
         if (!bytes.ok) return sendRejection(reply, bytes.rejection)
-        const traces = decode(bytes.value)
-        if (!traces.ok) return sendRejection(reply, { status: 400, error: traces.error })
-        const batch = apmTracesBatch(traces.value)
+        const batch = toBatch(bytes.value)
         if (!batch.ok) return sendRejection(reply, batch.rejection)
         // The answer is computed before awaiting the write, so nothing keeps the batch alive across
         // the await (a batch that survives it is promoted to the old generation: costly to collect).

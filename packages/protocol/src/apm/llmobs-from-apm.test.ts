@@ -136,6 +136,15 @@ describe('spanEventFromApmSpan', () => {
       ok: false,
       error: 'traces[0][1].meta_struct._llmobs.trace_id must be a 32-hex string',
     })
+    // A decoded map with a `toString` key cannot become text: the sender's 400, not a crash.
+    const oddTag = {
+      ...(host as DecodedApmSpan),
+      meta_struct: { _llmobs: { ...struct, tags: { a: { toString: 5 } } } },
+    }
+    expect(spanEventFromApmSpan(oddTag, 0n, 't')).toEqual({
+      ok: false,
+      error: 't.meta_struct._llmobs.tags values must convert to text',
+    })
     const noMeta = { ...(host as DecodedApmSpan), meta_struct: { _llmobs: 'x' } }
     expect(spanEventFromApmSpan(noMeta, 0n, 't')).toEqual({
       ok: false,

@@ -58,13 +58,15 @@ export function spanEventFromApmSpan(
     }
   }
   const dd = isRecord(struct._dd) ? struct._dd : {}
+  const tags = tagList(struct, span.error, errorType)
+  if (tags === undefined) return decodeFail(`${at}.tags values must convert to text`)
 
   const raw = {
     trace_id: struct.trace_id,
     span_id: spanId,
     parent_id: struct.parent_id,
     name: typeof struct.name === 'string' ? struct.name : span.name,
-    tags: tagList(struct, span.error, errorType),
+    tags,
     start_ns: Number(span.start),
     duration: Number(span.duration),
     status: span.error ? 'error' : 'ok',
@@ -77,12 +79,22 @@ export function spanEventFromApmSpan(
   return validateSpanEvent(raw, at)
 }
 
-function tagList(struct: Record<string, unknown>, error: number, errorType: string | undefined): string[] {
+/** The sorted `k:v` list; undefined when a value cannot become text (e.g. a map with a `toString` key). */
+function tagList(
+  struct: Record<string, unknown>,
+  error: number,
+  errorType: string | undefined,
+): string[] | undefined {
   const dict: Record<string, string> = {}
   if (isRecord(struct.tags)) {
     for (const key in struct.tags) {
       const value = struct.tags[key]
-      if (value !== undefined && value !== null) dict[key] = String(value)
+      if (value === undefined || value === null) continue
+      try {
+        dict[key] = String(value)
+      } catch {
+        return undefined
+      }
     }
   }
   if (dict.ml_app === undefined && typeof struct.ml_app === 'string') dict.ml_app = struct.ml_app
