@@ -1,5 +1,6 @@
 import type { WireDocument } from '@llmobs/protocol'
-import { describeType, isRecord, isStrictError, type Report } from '../internal/report.js'
+import { describeType, type Report } from '../internal/report.js'
+import { normalizeList, pathOf, type ListItemReader } from './normalize-list.js'
 
 const CODE = 'invalid_io_documents'
 
@@ -9,39 +10,14 @@ const CODE = 'invalid_io_documents'
  * optional field is reported and dropped from its document. Undefined when nothing valid remains.
  */
 export function normalizeDocuments(data: unknown, field: string, report: Report): WireDocument[] | undefined {
-  if (data === undefined || data === null) return undefined
-  const isList = Array.isArray(data)
-  const list: readonly unknown[] = isList ? data : [data]
-  const out: WireDocument[] = []
-  for (let i = 0; i < list.length; i++) {
-    // Spelled out only when something is reported (see normalize-messages).
-    const index = isList ? i : -1
-    const item = list[i]
-    if (typeof item === 'string') {
-      out.push({ text: item })
-      continue
-    }
-    if (!isRecord(item)) {
-      report(
-        CODE,
-        `${pathOf(field, index)} must be a document object ({ text, name, id, score }) or a string, got ${describeType(item)}; it was dropped.`,
-      )
-      continue
-    }
-    try {
-      const document = normalizeDocument(item, field, index, report)
-      if (document !== undefined) out.push(document)
-    } catch (error) {
-      if (isStrictError(error)) throw error
-      report(CODE, `${pathOf(field, index)} could not be read (${String(error)}); it was dropped.`)
-    }
-  }
-  return out.length > 0 ? out : undefined
+  return normalizeList(data, field, report, READER)
 }
 
-/** `field[index]`, or `field` for a value that was not in a list (index -1). */
-function pathOf(field: string, index: number): string {
-  return index < 0 ? field : `${field}[${index}]`
+const READER: ListItemReader<WireDocument> = {
+  code: CODE,
+  expected: 'a document object ({ text, name, id, score })',
+  fromString: (text) => ({ text }),
+  fromRecord: normalizeDocument,
 }
 
 function normalizeDocument(

@@ -1,5 +1,6 @@
 import type { WireMessage, WireToolCall, WireToolResult } from '@llmobs/protocol'
-import { describeType, isRecord, isStrictError, type Report } from '../internal/report.js'
+import { describeType, isRecord, type Report } from '../internal/report.js'
+import { normalizeList, pathOf, type ListItemReader } from './normalize-list.js'
 import { safeStringify, toJsonSafe } from '../internal/safe-json.js'
 
 const CODE = 'invalid_io_messages'
@@ -11,40 +12,14 @@ const CODE = 'invalid_io_messages'
  * when nothing valid remains.
  */
 export function normalizeMessages(data: unknown, field: string, report: Report): WireMessage[] | undefined {
-  if (data === undefined || data === null) return undefined
-  const isList = Array.isArray(data)
-  const list: readonly unknown[] = isList ? data : [data]
-  const out: WireMessage[] = []
-  for (let i = 0; i < list.length; i++) {
-    // The path (`inputData[2]`) is only spelled out when something is reported: building it for
-    // every message cost as much as the rest of the normalisation of a plain message.
-    const index = isList ? i : -1
-    const item = list[i]
-    if (typeof item === 'string') {
-      out.push({ role: '', content: item })
-      continue
-    }
-    if (!isRecord(item)) {
-      report(
-        CODE,
-        `${pathOf(field, index)} must be a message object ({ role, content }) or a string, got ${describeType(item)}; it was dropped.`,
-      )
-      continue
-    }
-    try {
-      const message = normalizeMessage(item, field, index, report)
-      if (message !== undefined) out.push(message)
-    } catch (error) {
-      if (isStrictError(error)) throw error
-      report(CODE, `${pathOf(field, index)} could not be read (${String(error)}); it was dropped.`)
-    }
-  }
-  return out.length > 0 ? out : undefined
+  return normalizeList(data, field, report, READER)
 }
 
-/** `field[index]`, or `field` for a value that was not in a list (index -1). */
-function pathOf(field: string, index: number): string {
-  return index < 0 ? field : `${field}[${index}]`
+const READER: ListItemReader<WireMessage> = {
+  code: CODE,
+  expected: 'a message object ({ role, content })',
+  fromString: (text) => ({ role: '', content: text }),
+  fromRecord: normalizeMessage,
 }
 
 function normalizeMessage(
@@ -72,12 +47,12 @@ function normalizeMessage(
   const message: WireMessage = { role, content }
   const toolCalls = item.toolCalls ?? item.tool_calls
   if (toolCalls !== undefined && toolCalls !== null) {
-    const calls = normalizeList(toolCalls, `${pathOf(field, index)}.toolCalls`, report, normalizeToolCall)
+    const calls = normalizeEach(toolCalls, `${pathOf(field, index)}.toolCalls`, report, normalizeToolCall)
     if (calls.length > 0) message.tool_calls = calls
   }
   const toolResults = item.toolResults ?? item.tool_results
   if (toolResults !== undefined && toolResults !== null) {
-    const results = normalizeList(
+    const results = normalizeEach(
       toolResults,
       `${pathOf(field, index)}.toolResults`,
       report,
@@ -98,7 +73,7 @@ function normalizeMessage(
   return message
 }
 
-function normalizeList<T>(
+function normalizeEach<T>(
   value: unknown,
   path: string,
   report: Report,
