@@ -3,19 +3,16 @@
  * (rebuilt when older than its sources, once per test process, under a cross-process lock), the
  * collector's trace view, and a child-process runner.
  */
-import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { spawn } from 'node:child_process'
 import { join, resolve } from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import type { CollectorProcess } from '../helpers/collector-process.js'
+import { ensureBuilt } from '../helpers/ensure-built.js'
 
 export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..')
 /** The built SDK's ESM entry, for child processes and workers (they cannot load TypeScript). */
 export const SDK_DIST = join(ROOT, 'packages/sdk/dist/index.js')
 export const FIXTURES = join(ROOT, 'test/e2e/context-fixtures')
-const LOCK = join(tmpdir(), 'llmobs-sdk-build.lock')
 
 export interface SpanView {
   spanId: string
@@ -72,47 +69,19 @@ export function ensureSdkBuilt(): Promise<void> {
   return built
 }
 
-async function build(): Promise<void> {
-  for (const deadline = Date.now() + 240_000; ;) {
-    try {
-      mkdirSync(LOCK)
-      break
-    } catch {
-      const age = Date.now() - (existsSync(LOCK) ? statSync(LOCK).mtimeMs : Date.now())
-      if (age > 180_000) rmSync(LOCK, { recursive: true, force: true })
-      if (Date.now() > deadline) throw new Error(`timed out waiting for the SDK build lock ${LOCK}`)
-      await sleep(100)
-    }
-  }
-  try {
-    for (const name of ['protocol', 'sdk']) {
-      const pkg = join(ROOT, 'packages', name)
-      const entry = join(pkg, 'dist/index.js')
-      const sources = [join(pkg, 'src'), ...(name === 'sdk' ? [join(ROOT, 'packages/protocol/src')] : [])]
-      const builtAt = existsSync(entry) ? statSync(entry).mtimeMs : 0
-      if (builtAt > 0 && !sources.some((dir) => newestSource(dir) > builtAt)) continue
-      const result = spawnSync('npm', ['run', 'build', '-w', `@llmobs/${name}`], {
-        cwd: ROOT,
-        encoding: 'utf8',
-      })
-      if (result.status !== 0)
-        throw new Error(`building @llmobs/${name} failed:\n${result.stdout}\n${result.stderr}`)
-    }
-  } finally {
-    rmSync(LOCK, { recursive: true, force: true })
-  }
-}
-
-function newestSource(dir: string): number {
-  let newest = 0
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name)
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path))
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) {
-      newest = Math.max(newest, statSync(path).mtimeMs)
-    }
-  }
-  return newest
+function build(): Promise<void> {
+  return ensureBuilt([
+    {
+      workspace: '@llmobs/protocol',
+      entry: 'packages/protocol/dist/index.js',
+      sources: ['packages/protocol/src'],
+    },
+    {
+      workspace: '@llmobs/sdk',
+      entry: 'packages/sdk/dist/index.js',
+      sources: ['packages/sdk/src', 'packages/protocol/src'],
+    },
+  ])
 }
 
 export interface ChildResult {

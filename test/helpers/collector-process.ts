@@ -13,12 +13,13 @@
  * const trace = await collector.waitFor<{ spans: unknown[] }>(`/api/traces/${id}`, (t) => t.spans.length === 3)
  * await collector.stop()
  */
-import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
+import { ensureBuilt } from './ensure-built.js'
 
 export interface CollectorProcessOptions {
   /** Start with `--api-key`: `query`/`waitFor` then send it as a bearer token. */
@@ -52,8 +53,6 @@ export interface CollectorProcess {
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..')
 const CLI = join(ROOT, 'packages/collector/dist/cli.js')
-const SOURCES = [join(ROOT, 'packages/collector/src'), join(ROOT, 'packages/protocol/src')]
-const LOCK = join(tmpdir(), 'llmobs-collector-build.lock')
 const STARTUP_TIMEOUT_MS = 20_000
 
 let built: Promise<void> | undefined
@@ -166,53 +165,13 @@ export async function startCollectorProcess(
   }
 }
 
-/** Newest modification time (ms) of the non-test sources the collector's dist is built from. */
-function newestSource(dir: string): number {
-  let newest = 0
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name)
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path))
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) {
-      newest = Math.max(newest, statSync(path).mtimeMs)
-    }
-  }
-  return newest
-}
-
-function isStale(): boolean {
-  if (!existsSync(CLI)) return true
-  const builtAt = statSync(CLI).mtimeMs
-  return SOURCES.some((dir) => existsSync(dir) && newestSource(dir) > builtAt)
-}
-
-/**
- * Builds the collector (`npm run build -w @llmobs/collector`) when its dist is missing or older than
- * its sources. Safe to call from many test processes at once.
- */
-export async function ensureCollectorBuilt(): Promise<void> {
-  // Everyone takes the lock, even just to check: a build in progress has already written a fresh
-  // cli.js while its chunks are still missing. mkdir is atomic, so exactly one process holds it.
-  for (const deadline = Date.now() + 180_000; ;) {
-    try {
-      mkdirSync(LOCK)
-      break
-    } catch {
-      const age = Date.now() - (existsSync(LOCK) ? statSync(LOCK).mtimeMs : Date.now())
-      if (age > 120_000) rmSync(LOCK, { recursive: true, force: true })
-      if (Date.now() > deadline) throw new Error(`timed out waiting for the collector build lock ${LOCK}`)
-      await sleep(100)
-    }
-  }
-  try {
-    if (!isStale()) return
-    const result = spawnSync('npm', ['run', 'build', '-w', '@llmobs/collector'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-    })
-    if (result.status !== 0) {
-      throw new Error(`building the collector failed:\n${result.stdout}\n${result.stderr}`)
-    }
-  } finally {
-    rmSync(LOCK, { recursive: true, force: true })
-  }
+/** Builds the collector when its dist is missing or older than its sources. */
+export function ensureCollectorBuilt(): Promise<void> {
+  return ensureBuilt([
+    {
+      workspace: '@llmobs/collector',
+      entry: 'packages/collector/dist/cli.js',
+      sources: ['packages/collector/src', 'packages/protocol/src'],
+    },
+  ])
 }
