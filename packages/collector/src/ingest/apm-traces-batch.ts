@@ -8,6 +8,7 @@ import {
   toDecimal,
   toHex32,
 } from '@llmobs/protocol'
+import { apmSpanJson } from '../store/apm-span-json.js'
 import type { ApmSpanInput, LlmSpanInput } from '../store/store.js'
 import type { Outcome } from './outcome.js'
 import { accept, reject } from './outcome.js'
@@ -37,30 +38,30 @@ export function apmTracesBatch(traces: DecodedApmTraces): Outcome<ApmTracesBatch
       const span = chunk[j]
       if (span === undefined) continue
       const path = `traces[${i}][${j}]`
-      let metaJson: string
-      let metricsJson: string
+      const carriesLlmobs =
+        span.meta[LLMOBS_SUBMITTED_TAG] === '1' || span.meta_struct?.[META_STRUCT_LLMOBS_KEY] !== undefined
+      let spanJson: string
       try {
-        metaJson = JSON.stringify(span.meta)
-        metricsJson = JSON.stringify(span.metrics)
+        spanJson = apmSpanJson({
+          parentId: span.parent_id === 0n ? null : toDecimal(span.parent_id),
+          service: span.service,
+          name: span.name,
+          resource: span.resource,
+          type: span.type ?? null,
+          durationNs: Number(span.duration),
+          error: span.error !== 0,
+          meta: span.meta,
+          metrics: span.metrics,
+          llmobs: carriesLlmobs,
+        })
       } catch (error) {
         return reject(400, `${path} cannot be stored: ${(error as Error).message}`)
       }
-      const carriesLlmobs =
-        span.meta[LLMOBS_SUBMITTED_TAG] === '1' || span.meta_struct?.[META_STRUCT_LLMOBS_KEY] !== undefined
       out.apmSpans.push({
         traceId: toHex32(high, span.trace_id),
         spanId: toDecimal(span.span_id),
-        parentId: span.parent_id === 0n ? null : toDecimal(span.parent_id),
-        service: span.service,
-        name: span.name,
-        resource: span.resource,
-        type: span.type ?? null,
         startNs: Number(span.start),
-        durationNs: Number(span.duration),
-        error: span.error ? 1 : 0,
-        metaJson,
-        metricsJson,
-        llmobs: carriesLlmobs,
+        spanJson,
       })
       out.services.add(`service:${span.service},env:${span.meta.env ?? ''}`)
 

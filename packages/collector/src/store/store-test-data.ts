@@ -1,3 +1,5 @@
+import type { ApmSpanDoc } from './apm-span-json.js'
+import { apmSpanJson } from './apm-span-json.js'
 import type { ApmSpanInput, EvaluationInput, LlmSpanInput, WriteBatch } from './store.js'
 
 /**
@@ -41,21 +43,27 @@ export function llmSpan(overrides: Partial<LlmSpanInput> & { spanId: string }): 
   }
 }
 
-export function apmSpan(overrides: Partial<ApmSpanInput> & { spanId: string }): ApmSpanInput {
+export function apmSpan(
+  overrides: Partial<ApmSpanDoc & Omit<ApmSpanInput, 'spanJson'>> & { spanId: string },
+): ApmSpanInput {
+  const { traceId, spanId, startNs, ...doc } = overrides
   return {
-    traceId: '6b03fc19000000000abfe71cd4b34a20',
-    parentId: null,
-    service: 'demo-svc',
-    name: 'apm-' + overrides.spanId,
-    resource: 'r',
-    type: null,
-    startNs: T0,
-    durationNs: 1000,
-    error: 0,
-    metaJson: '{"env":"dev"}',
-    metricsJson: '{}',
-    llmobs: false,
-    ...overrides,
+    traceId: traceId ?? '6b03fc19000000000abfe71cd4b34a20',
+    spanId,
+    startNs: startNs ?? T0,
+    spanJson: apmSpanJson({
+      parentId: null,
+      service: 'demo-svc',
+      name: 'apm-' + spanId,
+      resource: 'r',
+      type: null,
+      durationNs: 1000,
+      error: false,
+      meta: { env: 'dev' },
+      metrics: {},
+      llmobs: false,
+      ...doc,
+    }),
   }
 }
 

@@ -6,6 +6,7 @@
  * Opaque documents (meta, metrics, tags, ...) cross the contract as JSON text: ingest serialises them
  * once, where a failure is still the sender's 400, and a store keeps them as text or as its JSON type.
  */
+export type { ApmSpanDoc } from './apm-span-json.js'
 import type {
   ApmTraceDetail,
   EvaluationView,
@@ -57,22 +58,16 @@ export interface SpanLinkInput {
   to: string
 }
 
-/** One APM span. Ids: trace 32 hex (`_dd.p.tid` + low 64 bits), span and parent decimal. */
+/**
+ * One APM span. Ids: trace 32 hex (`_dd.p.tid` + low 64 bits), span decimal. Everything else travels
+ * and is stored as one JSON document ({@link ApmSpanDoc}, written by `apmSpanJson`).
+ */
 export interface ApmSpanInput {
   traceId: string
   spanId: string
-  parentId: string | null
-  service: string
-  name: string
-  resource: string
-  type: string | null
   startNs: number
-  durationNs: number
-  error: 0 | 1
-  metaJson: string
-  metricsJson: string
-  /** Whether the span carried LLMObs data (extracted or already submitted). */
-  llmobs: boolean
+  /** JSON text of the span's {@link ApmSpanDoc}. */
+  spanJson: string
 }
 
 /** An evaluation or a feedback (protocol §3), with the join target it names. */

@@ -68,9 +68,11 @@ export function writeEventMeta(
     if (id === SPAN && (seen & (1 << SPAN_KIND)) === 0) {
       // dd-trace nests the kind as `span: {kind}`; the stored meta has it flat, without `span`.
       const valueStart = cursor.pos
-      const nested = cursor.value(1)
+      const onlyKind = readOnlyKind(cursor)
+      const nested = onlyKind === undefined ? cursor.value(1) : undefined
       if (isPlainObject(nested)) kind = nested.kind
-      if (isPlainObject(nested) && Object.keys(nested).length === 1) {
+      if (onlyKind !== undefined || (isPlainObject(nested) && Object.keys(nested).length === 1)) {
+        if (onlyKind !== undefined) kind = onlyKind
         writer.checkKey(cursor, scope, keyStart, keySize)
         spanOmitted = true
         continue
@@ -132,6 +134,22 @@ export function writeEventMeta(
   writer.closeKeys(scope)
   const json = writer.take(cursor, mark)
   return cursor.failed ? undefined : { json, kind, modelName, modelProvider }
+}
+
+const KIND = Buffer.from([0x81, 0xa4, 0x6b, 0x69, 0x6e, 0x64]) // a one-entry map, fixstr "kind"
+
+/**
+ * dd-trace's nested `span: {kind: <str>}`: the kind, read without building the object (the cursor
+ * then after it); `undefined` for any other value (the cursor unmoved).
+ */
+function readOnlyKind(cursor: MsgpackCursor): string | undefined {
+  const bytes = cursor.bytes
+  const at = cursor.pos
+  if (at + 7 > cursor.end || KIND.compare(bytes, at, at + 6) !== 0) return undefined
+  const head = bytes[at + 6] as number
+  if (!((head >= 0xa0 && head <= 0xbf) || (head >= 0xd9 && head <= 0xdb))) return undefined
+  cursor.pos = at + 6
+  return cursor.string()
 }
 
 /** Reads the str at the cursor as a JS string and writes it as a JSON string. */

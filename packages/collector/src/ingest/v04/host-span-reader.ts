@@ -1,25 +1,21 @@
 import type { ApmSpanInput } from '../../store/store.js'
+import type { HostMetaValues, StructRange } from './host-span-maps.js'
+import { readMetaStruct, writeHostMeta, writeHostMetrics } from './host-span-maps.js'
 import type { JsonWriter } from './json-writer.js'
 import { KeyTable } from './key-table.js'
 import type { MsgpackCursor } from './msgpack-cursor.js'
 import { isProtoKey } from './msgpack-cursor.js'
 
 /** One span map of a v0.4 chunk, read by the fast path: its APM row and what the LLMObs event needs. */
-export interface HostSpan {
+export interface HostSpan extends HostMetaValues, StructRange {
   /** The APM row; `traceId` is filled in once the whole chunk (and its `_dd.p.tid`) is read. */
   row: ApmSpanInput
   traceHi: number
   traceLo: number
-  /** The host meta values the rules of protocol §4 read. */
-  tid: string | undefined
-  env: string | undefined
-  submitted: boolean
-  errorMessage: string | undefined
-  errorType: string | undefined
-  errorStack: string | undefined
-  /** Byte range of `meta_struct["_llmobs"]` (a msgpack map), or -1 when the span carries none. */
-  structStart: number
-  structEnd: number
+  service: string
+  name: string
+  durationNs: number
+  error: 0 | 1
 }
 
 const SPAN_KEYS = new KeyTable([
@@ -45,42 +41,23 @@ const META_STRUCT = 12
 /** The fields `readApmSpan` requires. */
 const REQUIRED = (1 << TRACE_ID) | (1 << SPAN_ID) | (1 << START) | (1 << DURATION)
 
-const META_KEYS = new KeyTable([
-  '_dd.p.tid',
-  'env',
-  '_dd.llmobs.submitted',
-  'error.message',
-  'error.type',
-  'error.stack',
-])
-const LLMOBS_KEY = Buffer.from('_llmobs')
-
 /**
  * Reads one span map at the cursor, as `readApmSpan` + `apmTracesBatch` would: ids of any integer
- * width (as unsigned 64-bit), missing optional fields defaulted, `meta` and `metrics` written as JSON
- * text straight from the bytes. Gives up (through the cursor) on what the fast path leaves to the
- * reference decoder: non-string meta values, float ids, host `span_links`, duplicate span keys.
+ * width (as unsigned 64-bit), missing optional fields defaulted, and the row's document
+ * (`apmSpanJson`) written from the bytes: the span's strings copied in place, `meta` and `metrics`
+ * transcoded. Gives up (through the cursor) on what the fast path leaves to the reference decoder:
+ * non-string meta values, float ids, host `span_links`, duplicate span keys.
  */
 export function readHostSpan(cursor: MsgpackCursor, writer: JsonWriter): HostSpan | undefined {
   const n = cursor.mapSize(cursor.head())
   const span: HostSpan = {
-    row: {
-      traceId: '',
-      spanId: '',
-      parentId: null,
-      service: '',
-      name: '',
-      resource: '',
-      type: null,
-      startNs: 0,
-      durationNs: 0,
-      error: 0,
-      metaJson: '{}',
-      metricsJson: '{}',
-      llmobs: false,
-    },
+    row: { traceId: '', spanId: '', startNs: 0, spanJson: '' },
     traceHi: 0,
     traceLo: 0,
+    service: '',
+    name: '',
+    durationNs: 0,
+    error: 0,
     tid: undefined,
     env: undefined,
     submitted: false,
@@ -90,7 +67,21 @@ export function readHostSpan(cursor: MsgpackCursor, writer: JsonWriter): HostSpa
     structStart: -1,
     structEnd: -1,
   }
-  const row = span.row
+  // Byte ranges of the strings (start, length; -1: nil or absent), and of meta and metrics once written.
+  let serviceStart = -1
+  let serviceSize = 0
+  let nameStart = -1
+  let nameSize = 0
+  let resourceStart = -1
+  let resourceSize = 0
+  let typeStart = -1
+  let typeSize = 0
+  let parent: string | null = null
+  const mark = writer.mark()
+  let metaStart = -1
+  let metaEnd = -1
+  let metricsStart = -1
+  let metricsEnd = -1
   let seen = 0
   for (let i = 0; i < n && !cursor.failed; i++) {
     const size = cursor.strSize(cursor.head())
@@ -113,41 +104,49 @@ export function readHostSpan(cursor: MsgpackCursor, writer: JsonWriter): HostSpa
         break
       case SPAN_ID:
         if (!cursor.u64(cursor.head())) return void cursor.fail()
-        row.spanId = decimal(cursor.hi, cursor.lo)
+        span.row.spanId = decimal(cursor.hi, cursor.lo)
         break
       case PARENT_ID: {
         const head = cursor.head()
         if (head === 0xc0) break
         if (!cursor.u64(head)) return void cursor.fail()
-        row.parentId = cursor.hi === 0 && cursor.lo === 0 ? null : decimal(cursor.hi, cursor.lo)
+        parent = cursor.hi === 0 && cursor.lo === 0 ? null : decimal(cursor.hi, cursor.lo)
         break
       }
       case SERVICE:
-        row.service = optionalString(cursor) ?? ''
+        serviceSize = optionalString(cursor)
+        serviceStart = serviceSize < 0 ? -1 : cursor.pos - serviceSize
         break
       case NAME:
-        row.name = optionalString(cursor) ?? ''
+        nameSize = optionalString(cursor)
+        nameStart = nameSize < 0 ? -1 : cursor.pos - nameSize
         break
       case RESOURCE:
-        row.resource = optionalString(cursor) ?? ''
+        resourceSize = optionalString(cursor)
+        resourceStart = resourceSize < 0 ? -1 : cursor.pos - resourceSize
         break
       case TYPE:
-        row.type = optionalString(cursor) ?? null
+        typeSize = optionalString(cursor)
+        typeStart = typeSize < 0 ? -1 : cursor.pos - typeSize
         break
       case START:
-        row.startNs = nanos(cursor)
+        span.row.startNs = nanos(cursor)
         break
       case DURATION:
-        row.durationNs = nanos(cursor)
+        span.durationNs = nanos(cursor)
         break
       case ERROR:
-        row.error = errorFlag(cursor)
+        span.error = errorFlag(cursor)
         break
       case META:
-        row.metaJson = readMeta(cursor, writer, span)
+        metaStart = writer.pos
+        writeHostMeta(cursor, writer, span)
+        metaEnd = writer.pos
         break
       case METRICS:
-        row.metricsJson = readMetrics(cursor, writer)
+        metricsStart = writer.pos
+        writeHostMetrics(cursor, writer)
+        metricsEnd = writer.pos
         break
       case META_STRUCT:
         readMetaStruct(cursor, span)
@@ -158,16 +157,55 @@ export function readHostSpan(cursor: MsgpackCursor, writer: JsonWriter): HostSpa
     }
   }
   if ((seen & REQUIRED) !== REQUIRED) cursor.fail()
+  if (cursor.failed) return undefined
+  // The event and the agent's answer need these two as text.
+  if (serviceStart >= 0) span.service = cursor.text(serviceStart, serviceSize)
+  if (nameStart >= 0) span.name = cursor.text(nameStart, nameSize)
+
+  // The document, in apmSpanJson's key order.
+  const docStart = writer.pos
+  if (parent === null) writer.ascii('{"parentId":null,"service":')
+  else {
+    writer.ascii('{"parentId":"')
+    writer.ascii(parent)
+    writer.ascii('","service":')
+  }
+  stringOr(cursor, writer, serviceStart, serviceSize, '""')
+  writer.ascii(',"name":')
+  stringOr(cursor, writer, nameStart, nameSize, '""')
+  writer.ascii(',"resource":')
+  stringOr(cursor, writer, resourceStart, resourceSize, '""')
+  writer.ascii(',"type":')
+  stringOr(cursor, writer, typeStart, typeSize, 'null')
+  writer.ascii(',"durationNs":')
+  writer.ascii(String(span.durationNs))
+  writer.ascii(span.error === 1 ? ',"error":true,"meta":' : ',"error":false,"meta":')
+  if (metaStart < 0) writer.ascii('{}')
+  else writer.copy(metaStart, metaEnd)
+  writer.ascii(',"metrics":')
+  if (metricsStart < 0) writer.ascii('{}')
+  else writer.copy(metricsStart, metricsEnd)
+  writer.ascii(span.submitted || span.structStart >= 0 ? ',"llmobs":true}' : ',"llmobs":false}')
+  span.row.spanJson = writer.text(cursor, docStart, writer.pos)
+  writer.rewind(mark)
   return cursor.failed ? undefined : span
 }
 
-/** A str, or `undefined` for nil; gives up on anything else. */
-function optionalString(cursor: MsgpackCursor): string | undefined {
+/** The JSON string of the str bytes at `start`, or `absent` (JSON) when there were none. */
+function stringOr(cursor: MsgpackCursor, writer: JsonWriter, start: number, n: number, absent: string): void {
+  if (start < 0) writer.ascii(absent)
+  else writer.string(cursor, start, n)
+}
+
+/** Skips a str (returning its byte length: its bytes end at the cursor) or nil (-1); gives up on others. */
+function optionalString(cursor: MsgpackCursor): number {
   if (cursor.peek() === 0xc0) {
     cursor.pos++
-    return undefined
+    return -1
   }
-  return cursor.string()
+  const n = cursor.strSize(cursor.head())
+  if (n >= 0) cursor.pos += n
+  return n
 }
 
 /** A u64 as decimal text, as `toDecimal` writes it. */
@@ -206,115 +244,4 @@ function errorFlag(cursor: MsgpackCursor): 0 | 1 {
     return 0
   }
   return cursor.hi === 0 && cursor.lo === 0 ? 0 : 1
-}
-
-/** The host `meta` (str → str) as JSON text, noting the values §4 reads from it. */
-function readMeta(cursor: MsgpackCursor, writer: JsonWriter, span: HostSpan): string {
-  const head = cursor.head()
-  if (head === 0xc0) return '{}'
-  const n = cursor.mapSize(head)
-  const mark = writer.mark()
-  const scope = writer.openKeys()
-  writer.byte(0x7b)
-  for (let i = 0; i < n && !cursor.failed; i++) {
-    if (i > 0) writer.byte(0x2c)
-    const keySize = cursor.strSize(cursor.head())
-    if (keySize < 0) break
-    const keyStart = cursor.pos
-    cursor.pos += keySize
-    writer.key(cursor, scope, keyStart, keySize)
-    writer.byte(0x3a)
-    const size = cursor.strSize(cursor.head())
-    if (size < 0) break
-    const start = cursor.pos
-    cursor.pos += size
-    writer.string(cursor, start, size)
-    const special = META_KEYS.find(cursor.bytes, keyStart, keySize)
-    if (special < 0) continue
-    const value = cursor.text(start, size)
-    if (special === 0) span.tid = value
-    else if (special === 1) span.env = value
-    else if (special === 2) span.submitted = value === '1'
-    else if (special === 3) span.errorMessage = value
-    else if (special === 4) span.errorType = value
-    else span.errorStack = value
-  }
-  writer.byte(0x7d)
-  writer.closeKeys(scope)
-  return writer.take(cursor, mark)
-}
-
-/** The host `metrics` (str → number) as JSON text; 64-bit integers become numbers, as there. */
-function readMetrics(cursor: MsgpackCursor, writer: JsonWriter): string {
-  const head = cursor.head()
-  if (head === 0xc0) return '{}'
-  const n = cursor.mapSize(head)
-  const mark = writer.mark()
-  const scope = writer.openKeys()
-  writer.byte(0x7b)
-  for (let i = 0; i < n && !cursor.failed; i++) {
-    if (i > 0) writer.byte(0x2c)
-    const keySize = cursor.strSize(cursor.head())
-    if (keySize < 0) break
-    const keyStart = cursor.pos
-    cursor.pos += keySize
-    writer.key(cursor, scope, keyStart, keySize)
-    writer.byte(0x3a)
-    const valueHead = cursor.head()
-    const value = cursor.number(valueHead)
-    if (Number.isNaN(value) && valueHead !== 0xca && valueHead !== 0xcb) cursor.fail()
-    writer.ascii(Number.isFinite(value) ? String(value) : 'null')
-  }
-  writer.byte(0x7d)
-  writer.closeKeys(scope)
-  return writer.take(cursor, mark)
-}
-
-/**
- * `meta_struct`: str → bin (or map). `_llmobs` is located for later; any other value is only checked
- * to decode (the reference decoder decodes every one, and refuses the request when one does not).
- */
-function readMetaStruct(cursor: MsgpackCursor, span: HostSpan): void {
-  const head = cursor.head()
-  if (head === 0xc0) return
-  const n = cursor.mapSize(head)
-  for (let i = 0; i < n && !cursor.failed; i++) {
-    const keySize = cursor.strSize(cursor.head())
-    if (keySize < 0) return
-    const keyStart = cursor.pos
-    cursor.pos += keySize
-    const isLlmobs = keySize === 7 && LLMOBS_KEY.compare(cursor.bytes, keyStart, keyStart + 7) === 0
-    if (keySize === 9 && isProtoKey(cursor.bytes, keyStart)) return void cursor.fail()
-    // The last of duplicate keys would win there; not worth handling here.
-    if (isLlmobs && span.structStart >= 0) return void cursor.fail()
-    const valueHead = cursor.peek()
-    let start: number
-    let end: number
-    if (valueHead >= 0xc4 && valueHead <= 0xc6) {
-      const size = cursor.binSize(cursor.head())
-      if (size < 0) return
-      start = cursor.pos
-      end = start + size
-    } else if ((valueHead >= 0x80 && valueHead <= 0x8f) || valueHead === 0xde || valueHead === 0xdf) {
-      start = cursor.pos
-      cursor.skip(1)
-      end = cursor.pos
-      cursor.pos = start
-    } else {
-      return void cursor.fail()
-    }
-    if (isLlmobs) {
-      span.structStart = start
-      span.structEnd = end
-      cursor.pos = end
-      continue
-    }
-    // Another struct: it must be exactly one msgpack value filling its bytes.
-    const outerEnd = cursor.end
-    cursor.end = end
-    cursor.skip(1)
-    const exact = !cursor.failed && cursor.pos === end
-    cursor.end = outerEnd
-    if (!exact) return void cursor.fail()
-  }
 }

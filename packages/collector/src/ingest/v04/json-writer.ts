@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer'
 import type { MsgpackCursor } from './msgpack-cursor.js'
 import { MAX_DEPTH, isProtoKey } from './msgpack-cursor.js'
+import { latin1Slice, utf8Slice } from './string-slices.js'
 
 /** More keys than this in the maps being written at once (all nesting levels) gives up. */
 const MAX_OPEN_KEYS = 1024
@@ -49,15 +50,40 @@ export class JsonWriter {
    * when the strings copied were not valid UTF-8.
    */
   take(cursor: MsgpackCursor, mark: number): string {
-    const out = this.#out
     const end = this.#pos
     this.#pos = mark
-    if (!this.#high) return out.toString('latin1', mark, end)
-    if (!isUtf8(out.subarray(mark, end))) {
+    return this.text(cursor, mark, end)
+  }
+
+  /** Where the next byte goes (for {@link copy} and {@link text} ranges). */
+  get pos(): number {
+    return this.#pos
+  }
+
+  /** Forgets everything written from `mark` on. */
+  rewind(mark: number): void {
+    this.#pos = mark
+  }
+
+  /** Appends a copy of the bytes written earlier at `[start, end)`. */
+  copy(start: number, end: number): void {
+    const out = this.#reserve(end - start)
+    out.copyWithin(this.#pos, start, end)
+    this.#pos += end - start
+  }
+
+  /**
+   * The text written at `[start, end)`, as a string (the space stays taken until rewound). Gives up
+   * (returns '') when the strings copied since the last {@link mark} were not valid UTF-8.
+   */
+  text(cursor: MsgpackCursor, start: number, end: number): string {
+    const out = this.#out
+    if (!this.#high) return latin1Slice(out, start, end)
+    if (!isUtf8(out.subarray(start, end))) {
       cursor.fail()
       return ''
     }
-    return out.toString('utf8', mark, end)
+    return utf8Slice(out, start, end)
   }
 
   /** Shrinks the scratch buffer after an unusually large value, so it never stays big. */
@@ -89,13 +115,44 @@ export class JsonWriter {
     this.#pos = pos
   }
 
-  /** A JS string as a JSON string (for values taken from elsewhere, e.g. the host span's meta). */
+  /**
+   * A JS string as a JSON string, as JSON.stringify writes it (for text that is not in the body's
+   * bytes, e.g. the host's error message or a tag value made text).
+   */
   jsonString(text: string): void {
-    const json = JSON.stringify(text)
-    const n = Buffer.byteLength(json)
-    const out = this.#reserve(n)
-    this.#pos += out.write(json, this.#pos, 'utf8')
-    if (n !== json.length) this.#high = true
+    this.byte(0x22)
+    this.#jsonChars(text)
+    this.byte(0x22)
+  }
+
+  /** `"<key>:<value>"`: the JSON string of a `k:v` tag, without building the tag. */
+  jsonPair(key: string, value: string): void {
+    this.byte(0x22)
+    this.#jsonChars(key)
+    this.byte(0x3a)
+    this.#jsonChars(value)
+    this.byte(0x22)
+  }
+
+  /** The characters of `text` as escaped inside a JSON string: ASCII here, the rest through JSON.stringify. */
+  #jsonChars(text: string): void {
+    const n = text.length
+    const out = this.#reserve(n * 6)
+    let pos = this.#pos
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i)
+      if (c >= 0x80) {
+        const json = JSON.stringify(text)
+        const inner = json.slice(1, -1)
+        const size = Buffer.byteLength(inner)
+        this.#pos += this.#reserve(size).write(inner, this.#pos, 'utf8')
+        this.#high = true
+        return
+      }
+      if (c >= 0x20 && c !== 0x22 && c !== 0x5c) out[pos++] = c
+      else pos = escape(out, pos, c)
+    }
+    this.#pos = pos
   }
 
   /**
@@ -120,20 +177,7 @@ export class JsonWriter {
         high |= c
         continue
       }
-      out[pos++] = 0x5c
-      if (c === 0x22 || c === 0x5c) out[pos++] = c
-      else if (c === 0x08) out[pos++] = 0x62
-      else if (c === 0x09) out[pos++] = 0x74
-      else if (c === 0x0a) out[pos++] = 0x6e
-      else if (c === 0x0c) out[pos++] = 0x66
-      else if (c === 0x0d) out[pos++] = 0x72
-      else {
-        out[pos++] = 0x75
-        out[pos++] = 0x30
-        out[pos++] = 0x30
-        out[pos++] = HEX.charCodeAt(c >> 4)
-        out[pos++] = HEX.charCodeAt(c & 15)
-      }
+      pos = escape(out, pos, c)
     }
     out[pos++] = 0x22
     this.#pos = pos
@@ -250,4 +294,23 @@ export class JsonWriter {
     this.byte(0x7d)
     this.closeKeys(scope)
   }
+}
+
+/** Writes JSON.stringify's escape of the ASCII character `c` (`"`, `\\`, a control character) at `pos`. */
+function escape(out: Buffer, pos: number, c: number): number {
+  out[pos++] = 0x5c
+  if (c === 0x22 || c === 0x5c) out[pos++] = c
+  else if (c === 0x08) out[pos++] = 0x62
+  else if (c === 0x09) out[pos++] = 0x74
+  else if (c === 0x0a) out[pos++] = 0x6e
+  else if (c === 0x0c) out[pos++] = 0x66
+  else if (c === 0x0d) out[pos++] = 0x72
+  else {
+    out[pos++] = 0x75
+    out[pos++] = 0x30
+    out[pos++] = 0x30
+    out[pos++] = HEX.charCodeAt(c >> 4)
+    out[pos++] = HEX.charCodeAt(c & 15)
+  }
+  return pos
 }

@@ -3,6 +3,7 @@ import type { ApmTracesBatch } from '../apm-traces-batch.js'
 import type { HostSpan } from './host-span-reader.js'
 import { hex16, readHostSpan } from './host-span-reader.js'
 import { JsonWriter } from './json-writer.js'
+import type { EventHost } from './llmobs-struct-reader.js'
 import { SAMPLED_OUT, readLlmobsStruct } from './llmobs-struct-reader.js'
 import { MsgpackCursor } from './msgpack-cursor.js'
 
@@ -11,6 +12,18 @@ const NO_HIGH = '0000000000000000'
 
 /** One writer for the process: its scratch buffer is reused by every request (requests never interleave here). */
 const writer = new JsonWriter()
+/** The host facts of the span being extracted, reused from span to span (nothing keeps it). */
+const host: EventHost = {
+  spanId: '',
+  name: '',
+  startNs: 0,
+  durationNs: 0,
+  apmTraceId: '',
+  error: 0,
+  errorMessage: undefined,
+  errorType: undefined,
+  errorStack: undefined,
+}
 
 /**
  * The v0.4 fast path: a `/v0.4/traces` body straight to store rows, for the common case, without
@@ -68,6 +81,8 @@ function addChunk(cursor: MsgpackCursor, spans: readonly HostSpan[], out: ApmTra
   let lastHi = -1
   let lastLo = -1
   let traceId = ''
+  let lastService: string | undefined
+  let lastEnv: string | undefined
   for (const span of spans) {
     const row = span.row
     if (span.traceHi !== lastHi || span.traceLo !== lastLo) {
@@ -76,9 +91,12 @@ function addChunk(cursor: MsgpackCursor, spans: readonly HostSpan[], out: ApmTra
       traceId = high + hex16(lastHi, lastLo)
     }
     row.traceId = traceId
-    row.llmobs = span.submitted || span.structStart >= 0
     out.apmSpans.push(row)
-    out.services.add(`service:${row.service},env:${span.env ?? ''}`)
+    if (span.service !== lastService || span.env !== lastEnv) {
+      lastService = span.service
+      lastEnv = span.env
+      out.services.add(`service:${span.service},env:${span.env ?? ''}`)
+    }
     if (span.structStart < 0) continue
 
     cursor.pos = span.structStart
@@ -90,17 +108,16 @@ function addChunk(cursor: MsgpackCursor, spans: readonly HostSpan[], out: ApmTra
       cursor.skip(1)
       if (cursor.pos !== span.structEnd) cursor.fail()
     } else {
-      event = readLlmobsStruct(cursor, writer, span.structEnd, {
-        spanId: row.spanId,
-        name: row.name,
-        startNs: row.startNs,
-        durationNs: row.durationNs,
-        apmTraceId: traceId,
-        error: row.error,
-        errorMessage: span.errorMessage,
-        errorType: span.errorType,
-        errorStack: span.errorStack,
-      })
+      host.spanId = row.spanId
+      host.name = span.name
+      host.startNs = row.startNs
+      host.durationNs = span.durationNs
+      host.apmTraceId = traceId
+      host.error = span.error
+      host.errorMessage = span.errorMessage
+      host.errorType = span.errorType
+      host.errorStack = span.errorStack
+      event = readLlmobsStruct(cursor, writer, span.structEnd, host)
     }
     cursor.end = outerEnd
     if (cursor.failed) return false

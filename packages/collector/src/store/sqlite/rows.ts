@@ -6,6 +6,7 @@ import type {
   SpanView,
   TraceSummary,
 } from '../views.js'
+import type { ApmSpanDoc } from '../apm-span-json.js'
 import type { TraceRow } from './trace-rollup.js'
 
 /** Row shapes of the SQLite tables and their mapping to the query API's views. */
@@ -76,17 +77,9 @@ export interface SessionRow {
 export interface ApmSpanRow {
   trace_id: string
   span_id: string
-  parent_id: string | null
-  service: string
-  name: string
-  resource: string
-  type: string | null
   start_ns: number
-  duration_ns: number
-  error: number
-  meta: string
-  metrics: string
-  llmobs: number
+  /** JSON text of an {@link ApmSpanDoc}. */
+  span: string
 }
 
 /** A span view without links and evaluations yet (the caller attaches those in bulk). */
@@ -169,19 +162,20 @@ export function toSessionSummary(row: SessionRow): SessionSummary {
 }
 
 export function toApmSpanView(row: ApmSpanRow): ApmSpanView {
+  const doc = JSON.parse(row.span) as ApmSpanDoc
   return {
     spanId: row.span_id,
-    parentId: row.parent_id,
+    parentId: doc.parentId,
     traceId: row.trace_id,
-    service: row.service,
-    name: row.name,
-    resource: row.resource,
-    type: row.type,
+    service: doc.service,
+    name: doc.name,
+    resource: doc.resource,
+    type: doc.type,
     startNs: row.start_ns,
-    durationNs: row.duration_ns,
-    error: row.error !== 0,
-    meta: JSON.parse(row.meta) as Record<string, string>,
-    metrics: JSON.parse(row.metrics) as Record<string, number>,
-    llmobs: row.llmobs !== 0,
+    durationNs: doc.durationNs,
+    error: doc.error,
+    meta: doc.meta,
+    metrics: doc.metrics,
+    llmobs: doc.llmobs,
   }
 }

@@ -29,10 +29,8 @@ export function createBatchWriter(db: Database): (batch: WriteBatch, nowMs: numb
       last_seen_ns = max(sessions.last_seen_ns, excluded.last_seen_ns),
       trace_count = sessions.trace_count + excluded.trace_count,
       span_count = sessions.span_count + excluded.span_count`)
-  const insertApm = db.prepare(`INSERT INTO apm_spans (trace_id, span_id, parent_id, service, name,
-    resource, type, start_ns, duration_ns, error, meta, metrics, llmobs, received_ms)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-    ON CONFLICT (trace_id, span_id) DO NOTHING`)
+  const insertApm = db.prepare(`INSERT INTO apm_spans (trace_id, span_id, start_ns, span, received_ms)
+    VALUES (?, ?, ?, ?, ?) ON CONFLICT (trace_id, span_id) DO NOTHING`)
   const insertEvaluation = db.prepare(`INSERT INTO evaluations (dedupe_key, kind, label,
     metric_type, value, numeric_value, span_id, trace_id, tag_key, tag_value, session_id, feedback_join_key,
     ml_app, timestamp_ms, tags, reasoning, assessment, metadata, submitter, received_ms)
@@ -111,22 +109,7 @@ export function createBatchWriter(db: Database): (batch: WriteBatch, nowMs: numb
     }
 
     for (const a of batch.apmSpans) {
-      const { changes } = insertApm.run(
-        a.traceId,
-        a.spanId,
-        a.parentId,
-        a.service,
-        a.name,
-        a.resource,
-        a.type,
-        a.startNs,
-        a.durationNs,
-        a.error,
-        a.metaJson,
-        a.metricsJson,
-        a.llmobs ? 1 : 0,
-        nowMs,
-      )
+      const { changes } = insertApm.run(a.traceId, a.spanId, a.startNs, a.spanJson, nowMs)
       if (changes === 0) summary.apmSpans.duplicates++
       else summary.apmSpans.inserted++
     }

@@ -6,6 +6,8 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import type { Store } from '../../store.js'
 import { SqliteStore } from '../sqlite-store.js'
+import type { PackedWriteBatch } from './packed-write-batch.js'
+import { unpackWriteBatch } from './packed-write-batch.js'
 import type { StoreReady, StoreRequest, StoreResponse, StoreWorkerData } from './store-messages.js'
 
 const port = parentPort
@@ -22,7 +24,10 @@ try {
 
 port.on('message', (request: StoreRequest) => {
   const method = store[request.method] as (...args: unknown[]) => Promise<unknown>
-  method.apply(store, request.args).then(
+  // Batches travel packed (see packWriteBatch).
+  const args =
+    request.method === 'write' ? [unpackWriteBatch(request.args[0] as PackedWriteBatch)] : request.args
+  method.apply(store, args).then(
     (value) => {
       port.postMessage({ id: request.id, ok: true, value } satisfies StoreResponse)
       if (request.method === 'close') port.close()

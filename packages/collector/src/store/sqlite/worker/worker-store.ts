@@ -29,6 +29,7 @@ import type {
   StoreResponse,
   StoreWorkerData,
 } from './store-messages.js'
+import { packWriteBatch } from './packed-write-batch.js'
 
 interface Pending {
   resolve: (value: unknown) => void
@@ -95,7 +96,7 @@ export class WorkerStore implements Store {
   }
 
   write(batch: WriteBatch): Promise<WriteSummary> {
-    return this.#call('write', [batch])
+    return this.#call('write', [packWriteBatch(batch)])
   }
   listTraces(query: TraceQuery): Promise<TraceList> {
     return this.#call('listTraces', [query])
