@@ -9,6 +9,7 @@ import { BadParam } from './routes/query-params.js'
 import { registerTraceQueryRoutes } from './routes/query-traces.js'
 import { registerQuietRoutes } from './routes/quiet.js'
 import type { RouteDeps } from './routes/route-deps.js'
+import { StoreUnavailableError } from './store/store-unavailable-error.js'
 import { registerApmTraceRoutes } from './routes/traces-apm.js'
 
 export interface ServerOptions extends RouteDeps {
@@ -20,7 +21,8 @@ export interface ServerOptions extends RouteDeps {
 /**
  * Assembles the HTTP app: every body is read raw (the intake routes decode msgpack or JSON themselves,
  * after decompressing), the body limit answers 413, errors answer `{"error": "..."}` with a status
- * that says whose fault it is, and with an API key configured every request must carry it.
+ * that says whose fault it is (503 + Retry-After while the store restarts), and with an API key
+ * configured every request must carry it.
  */
 export function buildServer(options: ServerOptions): FastifyInstance {
   const app = Fastify({ bodyLimit: options.bodyLimit, logger: false, return503OnClosing: true })
@@ -45,6 +47,15 @@ export function buildServer(options: ServerOptions): FastifyInstance {
 
   app.setErrorHandler((error: FastifyError, _request, reply) => {
     if (error instanceof BadParam) return reply.code(400).send({ error: error.message })
+    // The store is restarting (its worker stopped): not the sender's fault, and retrying is safe. The
+    // connection closes too: if the collector is about to exit, it need not wait for keep-alives.
+    if (error instanceof StoreUnavailableError) {
+      return reply
+        .code(503)
+        .header('retry-after', String(error.retryAfterSeconds))
+        .header('connection', 'close')
+        .send({ error: error.message })
+    }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       return reply.code(413).send({ error: `body is larger than the ${options.bodyLimit}-byte limit` })
     }

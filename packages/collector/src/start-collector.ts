@@ -10,11 +10,40 @@ import { COLLECTOR_VERSION } from './version.js'
 /**
  * SQLite in a worker thread when running from the build (so HTTP and decoding on this thread overlap
  * with SQLite on the other), in this thread when running from sources (tests), where no worker script
- * exists. Both are the same `SqliteStore`; the contract suite runs against both.
+ * exists. Both are the same `SqliteStore`; the contract suite runs against both. A worker that stops
+ * is restarted (logged); one that keeps stopping ends the collector through `onFatal`.
  */
-async function openDefaultStore(path: string): Promise<Store> {
+async function openDefaultStore(
+  path: string,
+  onError: (error: Error) => void,
+  onFatal: (error: Error) => void,
+): Promise<Store> {
   const script = storeWorkerScript()
-  return script === undefined ? openSqliteStore(path) : WorkerStore.open(path, script)
+  if (script === undefined) return openSqliteStore(path)
+  return WorkerStore.open(path, script, {
+    onRestart: (report) =>
+      onError(
+        new Error(
+          `the store worker stopped (${report.reason}); ${report.failedCalls} request(s) in flight ` +
+            `answered 503; restarting it (restart ${report.restartsInLastMinute} of at most ` +
+            `${report.maxRestartsPerMinute} a minute)`,
+        ),
+      ),
+    onGiveUp: onFatal,
+  })
+}
+
+/**
+ * The default end of a collector that cannot go on: say why, answer the requests in flight (503),
+ * and exit with code 70 (EX_SOFTWARE), loudly, so that whatever supervises it notices and restarts it.
+ */
+function exitOnFatal(close: () => Promise<void>): (error: Error) => void {
+  return (error) => {
+    process.stderr.write(`llmobs collector: fatal: ${error.message}; exiting (code 70)\n`)
+    const exit = (): never => process.exit(70)
+    setTimeout(exit, 5000).unref()
+    close().then(exit, exit)
+  }
 }
 
 /** A running collector. */
@@ -43,13 +72,25 @@ export interface RunningCollector {
  * await collector.close()
  */
 export async function startCollector(
-  options: CollectorOptions & { onError?: (error: Error) => void } = {},
+  options: CollectorOptions & {
+    /** Errors for the operator's log. Default: stderr. */
+    onError?: (error: Error) => void
+    /**
+     * The collector cannot go on: its store gave up (the store worker kept stopping). Default: log it,
+     * answer the requests in flight (503), and exit the process with code 70 so that a supervisor
+     * notices.
+     */
+    onFatal?: (error: Error) => void
+  } = {},
 ): Promise<RunningCollector> {
   const resolved = resolveCollectorConfig(options, process.cwd())
   if (!resolved.ok) throw new Error(resolved.error)
   const config = resolved.value
   const onError = options.onError ?? ((error: Error) => console.error(`llmobs collector: ${error.message}`))
-  const store = options.store ?? (await openDefaultStore(config.dbPath))
+  // Bound once the collector runs: a store can only give up after it has started.
+  let closeRunning = (): Promise<void> => Promise.resolve()
+  const onFatal = options.onFatal ?? exitOnFatal(() => closeRunning())
+  const store = options.store ?? (await openDefaultStore(config.dbPath, onError, onFatal))
 
   let boundPort = config.port
   const app = buildServer({
@@ -82,6 +123,15 @@ export async function startCollector(
   }
 
   let closing: Promise<void> | undefined
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      if (timer !== undefined) clearInterval(timer)
+      await app.close()
+      await store.close()
+    })()
+    return closing
+  }
+  closeRunning = close
   const host = config.host.includes(':') ? `[${config.host}]` : config.host
   return {
     url: `http://${host}:${boundPort}`,
@@ -89,13 +139,6 @@ export async function startCollector(
     host: config.host,
     dbPath: config.dbPath,
     store,
-    close() {
-      closing ??= (async () => {
-        if (timer !== undefined) clearInterval(timer)
-        await app.close()
-        await store.close()
-      })()
-      return closing
-    },
+    close,
   }
 }

@@ -167,6 +167,8 @@ export interface PruneSummary {
 /**
  * The store. Methods resolve once the work is durable (for writes: committed), and reject only on a
  * store failure; a wrong cursor or id is a value (`undefined`, an empty page), never an exception.
+ * A store that is unavailable for a moment (restarting) rejects with `StoreUnavailableError`, which
+ * the intake answers with 503 and Retry-After.
  *
  * @example
  * const summary = await store.write({ llmSpans, apmSpans: [], evaluations: [] })

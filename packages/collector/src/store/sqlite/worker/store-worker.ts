@@ -4,11 +4,18 @@
  * writes the previous one (and runs WAL checkpoints), so the two share the machine's cores.
  */
 import { parentPort, workerData } from 'node:worker_threads'
-import type { Store } from '../../store.js'
+import type { Store, WriteBatch } from '../../store.js'
 import { SqliteStore } from '../sqlite-store.js'
 import type { PackedWriteBatch } from './packed-write-batch.js'
 import { unpackWriteBatch } from './packed-write-batch.js'
 import type { StoreReady, StoreRequest, StoreResponse, StoreWorkerData } from './store-messages.js'
+import {
+  CRASH_AFTER_COMMIT,
+  CRASH_BEFORE_COMMIT,
+  EXHAUST_MEMORY,
+  exhaustMemory,
+  requestedHook,
+} from './test-hooks.js'
 
 const port = parentPort
 if (port === null) throw new Error('store-worker must run in a worker thread')
@@ -27,8 +34,12 @@ port.on('message', (request: StoreRequest) => {
   // Batches travel packed (see packWriteBatch).
   const args =
     request.method === 'write' ? [unpackWriteBatch(request.args[0] as PackedWriteBatch)] : request.args
+  const hook = request.method === 'write' ? requestedHook(args[0] as WriteBatch) : undefined
+  if (hook === CRASH_BEFORE_COMMIT) process.exit(86)
+  if (hook === EXHAUST_MEMORY) exhaustMemory()
   method.apply(store, args).then(
     (value) => {
+      if (hook === CRASH_AFTER_COMMIT) process.exit(87)
       port.postMessage({ id: request.id, ok: true, value } satisfies StoreResponse)
       if (request.method === 'close') port.close()
     },
