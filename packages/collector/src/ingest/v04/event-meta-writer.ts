@@ -1,6 +1,7 @@
 import type { JsonWriter } from './json-writer.js'
 import { KeyTable } from './key-table.js'
 import type { MsgpackCursor } from './msgpack-cursor.js'
+import { decodeSmallValue } from './small-value.js'
 
 /** What the LLM row needs from the event's `meta`, besides its JSON text. */
 export interface EventMeta {
@@ -69,7 +70,7 @@ export function writeEventMeta(
       // dd-trace nests the kind as `span: {kind}`; the stored meta has it flat, without `span`.
       const valueStart = cursor.pos
       const onlyKind = readOnlyKind(cursor)
-      const nested = onlyKind === undefined ? cursor.value(1) : undefined
+      const nested = onlyKind === undefined ? decodeSmallValue(cursor, 1) : undefined
       if (isPlainObject(nested)) kind = nested.kind
       if (onlyKind !== undefined || (isPlainObject(nested) && Object.keys(nested).length === 1)) {
         if (onlyKind !== undefined) kind = onlyKind

@@ -1,15 +1,14 @@
 import { isUtf8 } from 'node:buffer'
 import type { MsgpackCursor } from './msgpack-cursor.js'
-import { MAX_DEPTH, isProtoKey } from './msgpack-cursor.js'
+import { MAX_DEPTH } from './max-depth.js'
+import { isProtoKey } from './msgpack-cursor.js'
+import { escape } from './json-escape.js'
 import { latin1Slice, utf8Slice } from './string-slices.js'
 
 /** More keys than this in the maps being written at once (all nesting levels) gives up. */
 const MAX_OPEN_KEYS = 1024
 /** The scratch buffer never stays larger than this between spans. */
 const KEEP_BYTES = 1 << 20
-
-/** `\u00XX` escapes of the control characters JSON.stringify writes in hex (lowercase, as it does). */
-const HEX = '0123456789abcdef'
 
 /**
  * Writes JSON text straight from msgpack bytes, without building the values: the v0.4 fast path's
@@ -294,23 +293,4 @@ export class JsonWriter {
     this.byte(0x7d)
     this.closeKeys(scope)
   }
-}
-
-/** Writes JSON.stringify's escape of the ASCII character `c` (`"`, `\\`, a control character) at `pos`. */
-function escape(out: Buffer, pos: number, c: number): number {
-  out[pos++] = 0x5c
-  if (c === 0x22 || c === 0x5c) out[pos++] = c
-  else if (c === 0x08) out[pos++] = 0x62
-  else if (c === 0x09) out[pos++] = 0x74
-  else if (c === 0x0a) out[pos++] = 0x6e
-  else if (c === 0x0c) out[pos++] = 0x66
-  else if (c === 0x0d) out[pos++] = 0x72
-  else {
-    out[pos++] = 0x75
-    out[pos++] = 0x30
-    out[pos++] = 0x30
-    out[pos++] = HEX.charCodeAt(c >> 4)
-    out[pos++] = HEX.charCodeAt(c & 15)
-  }
-  return pos
 }

@@ -7,6 +7,7 @@ import { KeyTable } from './key-table.js'
 import type { MsgpackCursor } from './msgpack-cursor.js'
 import { isProtoKey } from './msgpack-cursor.js'
 import type { TagPairs, Tokens } from './struct-fields.js'
+import { decodeSmallValue } from './small-value.js'
 import {
   readLinks,
   readParentId,
@@ -89,19 +90,19 @@ export function readLlmobsStruct(
         meta = writeEventMeta(cursor, writer, host)
         break
       case NAME:
-        name = cursor.value(1)
+        name = decodeSmallValue(cursor, 1)
         break
       case TRACE_ID:
-        rawTraceId = cursor.value(1)
+        rawTraceId = decodeSmallValue(cursor, 1)
         break
       case PARENT_ID:
-        rawParentId = cursor.value(1)
+        rawParentId = decodeSmallValue(cursor, 1)
         break
       case ML_APP:
-        mlApp = cursor.value(1)
+        mlApp = decodeSmallValue(cursor, 1)
         break
       case SESSION_ID:
-        sessionId = cursor.value(1)
+        sessionId = decodeSmallValue(cursor, 1)
         break
       case TAGS:
         readTags(cursor, tags)
@@ -113,7 +114,7 @@ export function readLlmobsStruct(
         break
       }
       case SPAN_LINKS:
-        rawLinks = cursor.value(1)
+        rawLinks = decodeSmallValue(cursor, 1)
         break
       case DD:
         sampledOut = readSampledOut(cursor)

@@ -1,8 +1,5 @@
-import { isUtf8 } from 'node:buffer'
-import { latin1Slice, utf8Slice } from './string-slices.js'
-
-/** Nesting deeper than this makes the fast path give up (the reference decoder handles any depth). */
-export const MAX_DEPTH = 64
+import { msgpackText } from './msgpack-text.js'
+import { MAX_DEPTH } from './max-depth.js'
 
 /**
  * A forward-only msgpack reader over one request body, for the v0.4 fast path. It never throws: a read
@@ -122,40 +119,14 @@ export class MsgpackCursor {
   }
 
   /**
-   * The text of the `n` string bytes at `start`, exactly as `@msgpack/msgpack` decodes them; gives up
-   * on invalid UTF-8 (decoders disagree on replacement) and on a leading BOM (its TextDecoder path
-   * drops one from strings over 200 bytes). Short ASCII strings come from {@link TEXT_CACHE}.
+   * The text of the `n` string bytes at `start`, exactly as `@msgpack/msgpack` decodes them
+   * ({@link msgpackText}); gives up (returning '') where that is not sure.
    */
   text(start: number, n: number): string {
-    const bytes = this.bytes
-    const end = start + n
-    if (n <= MAX_CACHED_LENGTH) {
-      let hash = 0x811c9dc5 | 0
-      let i = start
-      for (; i < end; i++) {
-        const c = bytes[i] as number
-        if (c >= 0x80) break
-        hash = Math.imul(hash ^ c, 0x01000193)
-      }
-      if (i === end) {
-        const slot = hash & (TEXT_CACHE.length - 1)
-        const cached = TEXT_CACHE[slot]
-        if (cached !== undefined && cached.length === n && sameAscii(cached, bytes, start)) return cached
-        const text = latin1Slice(bytes, start, end)
-        TEXT_CACHE[slot] = text
-        return text
-      }
-    }
-    for (let i = start; i < end; i++) {
-      if ((bytes[i] as number) < 0x80) continue
-      const bom = bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf
-      if (bom || !isUtf8(bytes.subarray(start, end))) {
-        this.fail()
-        return ''
-      }
-      return utf8Slice(bytes, start, end)
-    }
-    return latin1Slice(bytes, start, end)
+    const text = msgpackText(this.bytes, start, n)
+    if (text !== undefined) return text
+    this.fail()
+    return ''
   }
 
   /** Reads a str value; gives up on anything else. */
@@ -293,63 +264,6 @@ export class MsgpackCursor {
       this.skip(depth + 1)
     }
   }
-
-  /**
-   * Decodes one small value into plain JS values, exactly as `@msgpack/msgpack` would (objects built by
-   * assignment in key order, so duplicate and integer-like keys behave the same). Gives up on 64-bit
-   * integers (bigint there), bins, extensions and non-string keys.
-   */
-  value(depth: number): unknown {
-    const head = this.head()
-    if (head < 0) return undefined
-    if (head <= 0x7f) return head
-    if (head >= 0xe0) return head - 0x100
-    if ((head >= 0xa0 && head <= 0xbf) || (head >= 0xd9 && head <= 0xdb)) {
-      const n = this.strSize(head)
-      if (n < 0) return undefined
-      const start = this.pos
-      this.pos += n
-      return this.text(start, n)
-    }
-    if ((head >= 0x80 && head <= 0x8f) || head === 0xde || head === 0xdf) {
-      const n = this.mapSize(head)
-      if (depth >= MAX_DEPTH) return this.fail()
-      const map: Record<string, unknown> = {}
-      for (let i = 0; i < n && !this.failed; i++) {
-        const key = this.string()
-        if (key === '__proto__') return this.fail()
-        map[key] = this.value(depth + 1)
-      }
-      return map
-    }
-    if ((head >= 0x90 && head <= 0x9f) || head === 0xdc || head === 0xdd) {
-      const n = this.arraySize(head)
-      if (depth >= MAX_DEPTH) return this.fail()
-      const array: unknown[] = []
-      for (let i = 0; i < n && !this.failed; i++) array.push(this.value(depth + 1))
-      return array
-    }
-    if (head === 0xc0) return null
-    if (head === 0xc2) return false
-    if (head === 0xc3) return true
-    if (head === 0xcf || head === 0xd3) return this.fail()
-    const number = this.number(head)
-    if (Number.isNaN(number) && head !== 0xca && head !== 0xcb) return this.fail()
-    return number
-  }
-}
-
-/** ASCII strings up to this many bytes are interned in {@link TEXT_CACHE}. */
-const MAX_CACHED_LENGTH = 40
-/**
- * Short strings seen recently, by hash of their bytes (direct-mapped, so bounded): span after span
- * repeats the same keys, tag values, names and trace ids, and a hit costs no allocation at all.
- */
-const TEXT_CACHE: Array<string | undefined> = new Array<string | undefined>(4096).fill(undefined)
-
-function sameAscii(text: string, bytes: Buffer, start: number): boolean {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) !== bytes[start + i]) return false
-  return true
 }
 
 /** Byte sizes of the fixed-size scalars 0xca (float 32) to 0xd3 (int 64). */

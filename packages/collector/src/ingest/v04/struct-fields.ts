@@ -4,6 +4,7 @@ import type { JsonWriter } from './json-writer.js'
 import { KeyTable } from './key-table.js'
 import type { MsgpackCursor } from './msgpack-cursor.js'
 import { isProtoKey } from './msgpack-cursor.js'
+import { decodeSmallValue } from './small-value.js'
 
 /**
  * The `_llmobs` struct's small fields, read straight from the bytes with the rules of
@@ -33,7 +34,7 @@ export function readTags(cursor: MsgpackCursor, tags: TagPairs): void {
     if ((valueHead >= 0xa0 && valueHead <= 0xbf) || (valueHead >= 0xd9 && valueHead <= 0xdb)) {
       value = cursor.string()
     } else {
-      const decoded = cursor.value(1)
+      const decoded = decodeSmallValue(cursor, 1)
       if (decoded !== null && decoded !== undefined) {
         try {
           value = String(decoded)
@@ -177,7 +178,7 @@ export function readSampledOut(cursor: MsgpackCursor): boolean {
       cursor.skip(1)
       continue
     }
-    const value = cursor.value(1)
+    const value = decodeSmallValue(cursor, 1)
     sampledOut = (typeof value === 'string' || typeof value === 'number') && String(value) === '0'
   }
   return sampledOut
