@@ -1,7 +1,7 @@
 // Shared pieces of the collector benchmarks: starting the real collector process, realistic payloads
 // (shaped like dd-trace 5.132.0's, see packages/collector/test/fixtures), percentiles, tables.
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -51,11 +51,14 @@ export async function startCollectorProcess({ dbPath, args = [] } = {}) {
   })
   return {
     url,
+    pid: child.pid,
     dbPath: db,
     /** CPU seconds (user + system) the collector process has used so far (Linux). */
     cpuSeconds: () => processCpuSeconds(`/proc/${child.pid}/stat`),
     /** CPU seconds of its main thread alone: HTTP, decoding, validation (the store runs in a worker). */
     mainThreadCpuSeconds: () => processCpuSeconds(`/proc/${child.pid}/task/${child.pid}/stat`),
+    /** CPU seconds of each of its threads so far, by thread id (Linux). */
+    threadCpuSeconds: () => threadCpuSeconds(child.pid),
     async stop() {
       const closed = new Promise((resolve) => child.once('close', resolve))
       child.kill('SIGTERM')
@@ -63,6 +66,31 @@ export async function startCollectorProcess({ dbPath, args = [] } = {}) {
       if (dir !== undefined) rmSync(dir, { recursive: true, force: true })
     },
   }
+}
+
+function threadCpuSeconds(pid) {
+  const seconds = new Map()
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      seconds.set(tid, processCpuSeconds(`/proc/${pid}/task/${tid}/stat`))
+    }
+  } catch {
+    // the process is gone
+  }
+  return seconds
+}
+
+/**
+ * CPU seconds the busiest thread other than the main one used between two `threadCpuSeconds`
+ * snapshots: the store worker, during an ingest run (threads are all named "node", so it is told
+ * apart by being the busiest).
+ */
+export function busiestOtherThread(pid, before, after) {
+  let busiest = 0
+  for (const [tid, seconds] of after) {
+    if (tid !== String(pid)) busiest = Math.max(busiest, seconds - (before.get(tid) ?? 0))
+  }
+  return busiest
 }
 
 function processCpuSeconds(statFile) {

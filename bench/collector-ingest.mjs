@@ -14,6 +14,7 @@ import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { openSqliteStore } from '@llmobs/collector'
 import {
+  busiestOtherThread,
   evpBodies,
   flags,
   sendAll,
@@ -35,11 +36,13 @@ async function measure(name, bodies, path, init) {
     await sendAll(`${collector.url}${path}`, init.warmup, init)
     const cpuBefore = collector.cpuSeconds()
     const mainBefore = collector.mainThreadCpuSeconds()
+    const threadsBefore = collector.threadCpuSeconds()
     const clientBefore = process.cpuUsage()
     const ms = await sendAll(`${collector.url}${path}`, bodies, init)
     const client = process.cpuUsage(clientBefore)
     const cpu = collector.cpuSeconds() - cpuBefore
     const main = collector.mainThreadCpuSeconds() - mainBefore
+    const worker = busiestOtherThread(collector.pid, threadsBefore, collector.threadCpuSeconds())
     const stats = await (await fetch(`${collector.url}/api/stats`)).json()
     if (stats.counts.llmSpans !== options.spans + init.warmupSpans) {
       throw new Error(
@@ -56,6 +59,7 @@ async function measure(name, bodies, path, init) {
       'spans/s': Math.round(options.spans / (ms / 1000)).toLocaleString('en-US'),
       'CPU µs/span': ((cpu * 1e6) / options.spans).toFixed(1),
       'main thread µs/span': ((main * 1e6) / options.spans).toFixed(1),
+      'store worker µs/span': ((worker * 1e6) / options.spans).toFixed(1),
       'sender µs/span': ((client.user + client.system) / options.spans).toFixed(1),
     })
   } finally {
@@ -129,6 +133,7 @@ if (only.has('store')) {
     'spans/s': Math.round(options.spans / (ms / 1000)).toLocaleString('en-US'),
     'CPU µs/span': '-',
     'main thread µs/span': '-',
+    'store worker µs/span': '-',
     'sender µs/span': '-',
   })
 }
