@@ -4,11 +4,15 @@
 // because better-sqlite3 is compiled for this Node's ABI.
 import { spawnSync } from 'node:child_process'
 
-const suites = process.argv.slice(2)
+// `--node node@24` (package.json names the version, so it is visible where the test command lives).
+const args = process.argv.slice(2)
+const at = args.indexOf('--node')
+const nodeSpec = at >= 0 ? (args.splice(at, 2)[1] ?? 'node@24') : 'node@24'
+const suites = args
 const targets = suites.length > 0 ? suites : ['packages/protocol', 'packages/sdk', 'test/e2e']
 const result = spawnSync(
   'npx',
-  ['-y', '-p', 'node@24', '--', 'node', 'node_modules/vitest/vitest.mjs', 'run', ...targets],
+  ['-y', '-p', nodeSpec, '--', 'node', 'node_modules/vitest/vitest.mjs', 'run', ...targets],
   {
     stdio: 'inherit',
     env: { ...process.env, LLMOBS_COLLECTOR_NODE: process.execPath, LLMOBS_TEST_NODE_LABEL: 'node24' },
