@@ -27,12 +27,15 @@ export class LLMObsError extends Error {
 
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 }
 const PREFIX = '[llmobs]'
+const REPEAT_INTERVAL_MS = 60_000
 
 export class Diagnostics {
   readonly #logger: Logger
   readonly #threshold: number
   readonly #strict: boolean
-  readonly #once = new Set<string>()
+  #loggerBroken = false
+  /** Per kind of problem: when it was last printed and how many repeats were held back since. */
+  readonly #seen = new Map<string, { lastAt: number; held: number }>()
 
   constructor(
     options: { logger?: Logger | undefined; level?: LogLevel | undefined; strict?: boolean | undefined } = {},
@@ -62,11 +65,14 @@ export class Diagnostics {
     this.#emit('error', cause === undefined ? message : `${message}: ${describe(cause)}`)
   }
 
-  /** Logs a message only the first time its key is seen (for conditions that repeat per span). */
+  /**
+   * Logs a kind of problem the first time its key is seen, then at most once a minute with the count
+   * of repeats held back meanwhile, so a condition that repeats per span neither floods the log nor
+   * goes quiet for good.
+   */
   warnOnce(key: string, message: string): void {
-    if (this.#once.has(key)) return
-    if (this.#once.size < 1000) this.#once.add(key)
-    this.warn(message)
+    const text = this.#rateLimited(key, message)
+    if (text !== undefined) this.warn(text)
   }
 
   /**
@@ -75,22 +81,59 @@ export class Diagnostics {
    */
   misuse(code: string, message: string): void {
     if (this.#strict) throw new LLMObsError(code, message)
-    this.#emit('warn', `${message} [${code}]`)
+    const text = this.#rateLimited(`misuse:${code}:${message}`, message)
+    if (text !== undefined) this.#emit('warn', `${text} [${code}]`)
+  }
+
+  /** The message to print now, or undefined when this key printed less than a minute ago. */
+  #rateLimited(key: string, message: string): string | undefined {
+    const now = Date.now()
+    const seen = this.#seen.get(key)
+    if (seen === undefined) {
+      // Bounded: past 1,000 distinct keys, new ones still print but are no longer tracked.
+      if (this.#seen.size < 1000) this.#seen.set(key, { lastAt: now, held: 0 })
+      return message
+    }
+    if (now - seen.lastAt < REPEAT_INTERVAL_MS) {
+      seen.held++
+      return undefined
+    }
+    const held = seen.held
+    seen.lastAt = now
+    seen.held = 0
+    return held === 0 ? message : `${message} (${held} more since the last report)`
   }
 
   #emit(level: Exclude<LogLevel, 'silent'>, message: string): void {
     if (LEVELS[level] < this.#threshold) return
+    const line = `${PREFIX} ${message}`
     try {
       const write = this.#logger[level] ?? this.#logger.warn
-      write?.call(this.#logger, `${PREFIX} ${message}`)
-    } catch {
-      // A broken user logger must not break the host program.
+      write?.call(this.#logger, line)
+    } catch (loggerError) {
+      // A broken user logger must neither break the host program nor silence the SDK: fall back to
+      // stderr, and say once why.
+      writeStderr(line)
+      if (!this.#loggerBroken) {
+        this.#loggerBroken = true
+        writeStderr(
+          `${PREFIX} the configured logger threw (${describe(loggerError)}); diagnostics go to stderr`,
+        )
+      }
     }
   }
 }
 
 export function isLogLevel(value: unknown): value is LogLevel {
   return typeof value === 'string' && value in LEVELS
+}
+
+function writeStderr(line: string): void {
+  try {
+    process.stderr.write(`${line}\n`)
+  } catch {
+    // stderr closed: nothing is left to report to.
+  }
 }
 
 function describe(cause: unknown): string {
