@@ -28,6 +28,8 @@ export class Runtime implements SpanHost {
   readonly reportMisuse: Report
   readonly reportLenient: Report
   #shutdown: Promise<FlushResult> | undefined
+  /** Spans whose processor threw or returned junk, so were sent with their data replaced. */
+  processorFailures = 0
 
   constructor(config: ResolvedConfig, diagnostics: Diagnostics, exporter: Exporter) {
     this.config = config
@@ -47,7 +49,12 @@ export class Runtime implements SpanHost {
     }
   }
 
-  /** The user's processor: null drops the span; a throw or a non-record keeps the original. */
+  /**
+   * The user's processor: null drops the span; undefined keeps it. A processor that throws or returns
+   * junk fails closed: it may be a redaction that did not run, so the span keeps its ids, kind, name,
+   * timing, metrics and error, but its input, output and metadata are replaced by a marker and
+   * nothing raw is sent.
+   */
   #process(record: SpanRecord): SpanRecord | null {
     const processor = this.config.processor
     if (processor === undefined) return record
@@ -55,19 +62,22 @@ export class Runtime implements SpanHost {
     try {
       result = processor(record)
     } catch (error) {
-      this.diagnostics.error(
-        `the span processor threw on span '${record.name}'; the span was exported unchanged`,
-        error,
+      this.processorFailures++
+      this.diagnostics.warnOnce(
+        'processor_threw',
+        `the span processor threw on span '${record.name}' (${describeError(error)}); its input, output and metadata were replaced by '${PROCESSOR_FAILED_MARKER}' and nothing raw was sent. Fix the processor so it returns a record or null.`,
       )
-      return record
+      return failClosed(record)
     }
     if (result === null) return null
     if (result === undefined) return record
     if (!isSpanRecordLike(result)) {
-      this.diagnostics.warn(
-        `the span processor returned neither a span record nor null for span '${record.name}'; the span was exported unchanged. Return the record (e.g. { ...record, input: {} }) or null.`,
+      this.processorFailures++
+      this.diagnostics.warnOnce(
+        'processor_junk',
+        `the span processor returned neither a span record nor null for span '${record.name}'; its input, output and metadata were replaced by '${PROCESSOR_FAILED_MARKER}'. Return the record (e.g. { ...record, input: {} }) or null.`,
       )
-      return record
+      return failClosed(record)
     }
     return result
   }
@@ -155,4 +165,26 @@ function isSpanRecordLike(value: unknown): value is SpanRecord {
     typeof record.input === 'object' &&
     typeof record.output === 'object'
   )
+}
+
+/** What replaces a span's data when the user's processor failed on it. */
+export const PROCESSOR_FAILED_MARKER = '[llmobs: removed, the span processor failed]'
+
+function failClosed(record: SpanRecord): SpanRecord {
+  return Object.freeze({
+    ...record,
+    input: { value: PROCESSOR_FAILED_MARKER },
+    output: { value: PROCESSOR_FAILED_MARKER },
+    metadata: { _llmobs_processor_failed: true },
+    collectionErrors: [...(record.collectionErrors ?? []), 'processor_failed'],
+  })
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`
+  try {
+    return String(error)
+  } catch {
+    return 'unprintable error'
+  }
 }

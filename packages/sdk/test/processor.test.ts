@@ -1,5 +1,6 @@
 import type { SpanRecord } from '@llmobs/sdk'
 import { describe, expect, it } from 'vitest'
+import { PROCESSOR_FAILED_MARKER } from '../src/runtime.js'
 import { setup } from './support.js'
 
 describe('processor', () => {
@@ -23,22 +24,36 @@ describe('processor', () => {
     expect(exporter.events.map((e) => e.name)).toEqual(['signal'])
   })
 
-  it('keeps the original record when it throws or returns junk, with a diagnostic', () => {
-    const { llmobs, exporter, errors, warnings } = setup({
+  it('fails closed when it throws or returns junk: nothing raw is sent, the span itself survives', () => {
+    const { llmobs, exporter, warnings } = setup({
       processor: (record) => {
         if (record.name === 'throws') throw new Error('processor bug')
         if (record.name === 'junk') return 'not a record' as unknown as SpanRecord
         return undefined
       },
     })
-    expect(llmobs.trace({ kind: 'task', name: 'throws' }, () => 'result')).toBe('result')
-    llmobs.trace({ kind: 'task', name: 'junk' }, () => 1)
-    llmobs.trace({ kind: 'task', name: 'undefined-keeps' }, () => 1)
+    const result = llmobs.trace({ kind: 'task', name: 'throws' }, (span) => {
+      span.annotate({
+        inputData: 'SSN 123-45-6789',
+        outputData: 'SSN 123-45-6789',
+        metadata: { ssn: '123-45-6789' },
+      })
+      span.annotate({ metrics: { inputTokens: 3 } })
+      return 'result'
+    })
+    expect(result).toBe('result')
+    llmobs.trace({ kind: 'task', name: 'junk' }, (span) => span.annotate({ outputData: 'SSN 123-45-6789' }))
+    llmobs.trace({ kind: 'task', name: 'undefined-keeps' }, (span) => span.annotate({ outputData: 'kept' }))
     expect(exporter.events.map((e) => e.name)).toEqual(['throws', 'junk', 'undefined-keeps'])
-    expect(errors()[0]).toContain(
-      "the span processor threw on span 'throws'; the span was exported unchanged: Error: processor bug",
-    )
-    expect(warnings()[0]).toContain("returned neither a span record nor null for span 'junk'")
+    expect(JSON.stringify(exporter.events.slice(0, 2))).not.toContain('123-45-6789')
+    const failed = exporter.findSpan('throws')!
+    expect(failed.meta.input).toEqual({ value: PROCESSOR_FAILED_MARKER })
+    expect(failed.meta.output).toEqual({ value: PROCESSOR_FAILED_MARKER })
+    expect(failed.metrics).toEqual({ input_tokens: 3 })
+    expect(failed.collection_errors).toContain('processor_failed')
+    expect(exporter.findSpan('undefined-keeps')!.meta.output).toEqual({ value: 'kept' })
+    expect(warnings()[0]).toContain("the span processor threw on span 'throws' (Error: processor bug)")
+    expect(warnings()[1]).toContain("returned neither a span record nor null for span 'junk'")
   })
 
   it('sees a frozen record', () => {
