@@ -127,6 +127,34 @@ export function joinAndStatsContract(store: () => Store): void {
     expect(next.sessions.map((s) => s.sessionId)).toEqual(['s1'])
     expect(await store().getSession('nope')).toBeUndefined()
   })
+  it('totals the tokens of spans that give only input and output tokens', async () => {
+    await store().write(
+      batch({
+        llmSpans: [
+          llmSpan({
+            spanId: '1',
+            kind: 'llm',
+            modelName: 'm',
+            modelProvider: 'p',
+            inputTokens: 7,
+            outputTokens: 4,
+          }),
+          llmSpan({
+            spanId: '2',
+            kind: 'llm',
+            modelName: 'm',
+            modelProvider: 'p',
+            inputTokens: 1,
+            totalTokens: 10,
+          }),
+          llmSpan({ spanId: '3', kind: 'llm', modelName: 'm', modelProvider: 'p', outputTokens: 2 }),
+        ],
+      }),
+    )
+    const stats = await store().stats({})
+    expect(stats.models[0]).toMatchObject({ inputTokens: 8, outputTokens: 6, totalTokens: 23 })
+  })
+
   it('computes stats: spans by kind, tokens and latency percentiles by model, evaluations by label', async () => {
     const durations = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100]
     await store().write(

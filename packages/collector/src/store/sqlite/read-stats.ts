@@ -45,7 +45,8 @@ export function createStatsReader(db: Database) {
     FROM llm_spans WHERE start_ns >= ? GROUP BY kind ORDER BY kind`)
   const byModel = db.prepare<[bigint], ModelRow>(`SELECT model_name AS model, model_provider AS provider,
       count(*) AS spans, sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
-      sum(total_tokens) AS total_tokens
+      -- A span that gives only input and output tokens still counts in the total.
+      sum(coalesce(total_tokens, coalesce(input_tokens, 0) + coalesce(output_tokens, 0))) AS total_tokens
     FROM llm_spans WHERE model_name IS NOT NULL AND start_ns >= ?
     GROUP BY model_name, model_provider ORDER BY spans DESC, model`)
   const durationAtRank = db
