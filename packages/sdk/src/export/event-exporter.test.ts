@@ -160,18 +160,32 @@ describe('EventExporter', () => {
     expect(lines.filter((l) => l.includes('queue is full'))).toHaveLength(1)
   })
 
+  it('reports per flush what that flush settled, not running totals', async () => {
+    const e = exporter({})
+    const sent: number[] = []
+    for (let i = 0; i < 3; i++) {
+      e.exportSpan(makeRecord())
+      sent.push((await e.flush()).spans.sent)
+    }
+    expect(sent).toEqual([1, 1, 1])
+    expect((await e.flush()).spans.sent).toBe(0)
+    expect(e.stats().spans.sent).toBe(3)
+  })
+
   it('counts retries, and data refused for good as failed', async () => {
     server.handler = (r) =>
       r.index === 0 ? { status: 503 } : r.url.includes('eval') ? { status: 400 } : { status: 200 }
     const e = exporter({})
     e.exportSpan(makeRecord())
-    await e.flush()
+    expect((await e.flush()).spans).toEqual({ sent: 1, failed: 0, dropped: 0 })
     e.exportEvaluation(makeEvaluation())
+    // Each flush reports what it settled; the span went with the previous one.
     const result = await e.flush()
     expect(result).toEqual({
-      spans: { sent: 1, failed: 0, dropped: 0 },
+      spans: { sent: 0, failed: 0, dropped: 0 },
       evaluations: { sent: 0, failed: 1, dropped: 0 },
     })
+    expect(e.stats().spans).toMatchObject({ sent: 1, failed: 0, dropped: 0 })
     expect(e.stats().transport).toMatchObject({ requests: 3, retries: 1, errors: 2 })
   })
 
@@ -182,7 +196,8 @@ describe('EventExporter', () => {
     expect(a).toBe(b)
     expect(a?.spans).toEqual({ sent: 1, failed: 0, dropped: 0 })
     e.exportSpan(makeRecord())
-    expect((await e.flush()).spans).toEqual({ sent: 1, failed: 0, dropped: 1 })
+    expect((await e.flush()).spans).toEqual({ sent: 0, failed: 0, dropped: 1 })
+    expect(e.stats().spans).toMatchObject({ sent: 1, failed: 0, dropped: 1 })
     expect(await e.shutdown()).toBe(a)
   })
 

@@ -12,6 +12,7 @@ import { fitSpanEvent } from './event-trimmer.js'
 import { EventWriter } from './event-writer.js'
 import { EXIT_FLUSH_BUDGET_MS, registerExitFlush, unregisterExitFlush } from './exit-flush.js'
 import type { Exporter, FlushOptions, FlushResult, StreamCounts } from './exporter.js'
+import { SettledCounts } from './settled-counts.js'
 import { EVALUATIONS_FORMAT, maxItemBytes, spanEventsFormat, type RequestFormat } from './request-format.js'
 import { RouteResolver } from './route-resolver.js'
 import { SDK_VERSION } from '../internal/version.js'
@@ -78,6 +79,7 @@ export class EventExporter implements Exporter {
   readonly #abort = new AbortController()
   readonly exitBudgetMs: number
   #shutdown: Promise<FlushResult> | undefined
+  readonly #settled = new SettledCounts()
 
   constructor(options: EventExporterOptions) {
     const { config } = options
@@ -173,9 +175,14 @@ export class EventExporter implements Exporter {
     }
   }
 
+  /** Resolves with what this flush settled (since the previous flush returned); totals are in stats(). */
   async flush(options: FlushOptions = {}): Promise<FlushResult> {
-    await Promise.all([this.#spans.flush(options.timeoutMs), this.#evaluations.flush(options.timeoutMs)])
-    return this.#result()
+    await this.#settle(options.timeoutMs)
+    return this.#settled.take(this.#result())
+  }
+
+  #settle(timeoutMs: number | undefined): Promise<unknown> {
+    return Promise.all([this.#spans.flush(timeoutMs), this.#evaluations.flush(timeoutMs)])
   }
 
   shutdown(options: FlushOptions = {}): Promise<FlushResult> {
@@ -204,14 +211,14 @@ export class EventExporter implements Exporter {
   }
 
   async #close(timeoutMs: number): Promise<FlushResult> {
-    await this.flush({ timeoutMs })
+    await this.#settle(timeoutMs)
     // Past the deadline: what is still queued fails now, and in-flight retries stop waiting.
     this.abandon()
-    await this.flush({ timeoutMs: 1_000 })
+    await this.#settle(1_000)
     // Only now: until here the hook keeps a process alive that is awaiting this shutdown.
     unregisterExitFlush(this)
     this.#transport.destroy()
-    return this.#result()
+    return this.#settled.take(this.#result())
   }
 
   #writer(stream: Stream, format: RequestFormat, concurrency: number): EventWriter {

@@ -3,6 +3,7 @@ import { resolveConfig, type ResolvedConfig } from '../config.js'
 import type { SpanRecord } from '../span/span-record.js'
 import type { Exporter, FlushResult } from './exporter.js'
 import { encodeSpanEvent } from './span-event-encoder.js'
+import { SettledCounts } from './settled-counts.js'
 
 /** What `TestExporter.findSpan` / `findSpans` match: every given field must be equal. */
 export interface SpanQuery {
@@ -42,6 +43,7 @@ export class TestExporter implements Exporter {
   #droppedSpans = 0
   #droppedEvaluations = 0
   #shutDown = false
+  #settled = new SettledCounts()
 
   /** `config` shapes the events (service, env, tags...); default: `resolveConfig({}, {})`. */
   constructor(options: { config?: ResolvedConfig; maxItems?: number } = {}) {
@@ -111,15 +113,17 @@ export class TestExporter implements Exporter {
     this.#evaluations.length = 0
     this.#droppedSpans = 0
     this.#droppedEvaluations = 0
+    this.#settled = new SettledCounts()
   }
 
+  /** What was exported since the previous flush, as the real exporter reports it. */
   flush(): Promise<FlushResult> {
-    return Promise.resolve(this.#counts())
+    return Promise.resolve(this.#settled.take(this.#counts()))
   }
 
   shutdown(): Promise<FlushResult> {
     this.#shutDown = true
-    return Promise.resolve(this.#counts())
+    return Promise.resolve(this.#settled.take(this.#counts()))
   }
 
   #counts(): FlushResult {
