@@ -177,8 +177,36 @@ export class EventExporter implements Exporter {
 
   /** Resolves with what this flush settled (since the previous flush returned); totals are in stats(). */
   async flush(options: FlushOptions = {}): Promise<FlushResult> {
+    if (!this.#routes.decided) {
+      // auto mode with no agent yet: ask again now; if there is still none, what is queued stays
+      // queued (neither sent nor failed) instead of waiting for an agent that may never come.
+      const routed = await this.#routes.resolve({ now: true })
+      if (!routed.ok) return this.#settled.take(this.#result())
+      this.#resume()
+    }
     await this.#settle(options.timeoutMs)
     return this.#settled.take(this.#result())
+  }
+
+  /**
+   * The writers' gate: open once the route is decided. Until then (auto mode, no agent found yet)
+   * it starts a probe when one is due and keeps the queue, so an agent that starts after the app
+   * receives everything.
+   */
+  readonly #canSend = (): boolean => {
+    if (this.#routes.decided) return true
+    this.#routes.resolve().then(
+      (routed) => {
+        if (routed.ok) this.#resume()
+      },
+      () => undefined, // a probe reports its own failures; nothing to add here
+    )
+    return false
+  }
+
+  #resume(): void {
+    this.#spans.resume()
+    this.#evaluations.resume()
   }
 
   #settle(timeoutMs: number | undefined): Promise<unknown> {
@@ -231,6 +259,7 @@ export class EventExporter implements Exporter {
       flushIntervalMs: c.flushIntervalMs,
       concurrency,
       deliver: (body, count) => this.#deliver(stream, body, count),
+      canSend: this.#canSend,
       onOverflow: () =>
         this.#report(
           `queue-full-${stream}`,

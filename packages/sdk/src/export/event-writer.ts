@@ -16,6 +16,11 @@ export interface EventWriterOptions {
   readonly deliver: DeliverBatch
   /** Called on each item refused because the queue is full (report it once). */
   readonly onOverflow: () => void
+  /**
+   * Whether there is somewhere to send to now. While false, batches stay queued (bounded, and
+   * counted when the queue overflows) instead of being sent to fail; call `resume()` once it is true.
+   */
+  readonly canSend?: () => boolean
 }
 
 interface Waiter {
@@ -143,7 +148,13 @@ export class EventWriter {
     }).unref()
   }
 
+  /** Sends what is queued: called when `canSend` turns true. */
+  resume(): void {
+    this.#drain()
+  }
+
   #pump(): void {
+    if (this.#options.canSend?.() === false) return
     while (this.#inFlight.size < this.#options.concurrency) {
       const batch = this.#queue.take()
       if (batch === undefined) return

@@ -25,8 +25,8 @@ const INFO_BODY_LIMIT = 1024 * 1024
 /**
  * Decides where data goes. Fixed modes resolve at once. `auto` asks the agent's `/info` once, before
  * the first send: agent proxy when it offers `/evp_proxy/v2/`, else agentless when an API key is set,
- * else no route, and the data of that moment is counted as failed rather than held. Such a miss is
- * probed again later, at growing intervals, so an agent that starts after the app is still found.
+ * else no route. Such a miss is probed again later, at growing intervals (and at once by `flush()`),
+ * so an agent that starts after the app is still found; the exporter holds its queue meanwhile.
  */
 export class RouteResolver {
   readonly #options: RouteResolverOptions
@@ -46,12 +46,19 @@ export class RouteResolver {
     return this.#settled ?? this.#lastMiss
   }
 
-  resolve(): Promise<RouteResult> {
+  /** Whether the route is decided for good (a fixed mode, or `auto` once the agent answered). */
+  get decided(): boolean {
+    return this.#settled !== undefined || this.#options.mode !== 'auto'
+  }
+
+  /** `now` probes again at once after a miss, without waiting for the backoff (for `flush()`). */
+  resolve(options: { now?: boolean } = {}): Promise<RouteResult> {
     if (this.#settled !== undefined) return Promise.resolve(this.#settled)
     const { mode } = this.#options
     if (mode !== 'auto') return Promise.resolve(this.#fixed(mode))
     if (this.#probing !== undefined) return this.#probing
-    if (this.#lastMiss !== undefined && Date.now() < this.#nextProbeAt) return Promise.resolve(this.#lastMiss)
+    if (this.#lastMiss !== undefined && options.now !== true && Date.now() < this.#nextProbeAt)
+      return Promise.resolve(this.#lastMiss)
     this.#probing = this.#probe().finally(() => (this.#probing = undefined))
     return this.#probing
   }
@@ -109,8 +116,9 @@ export class RouteResolver {
     const miss: RouteResult = {
       ok: false,
       reason:
-        `${why} and no apiKey for agentless export; LLM Observability data is not sent. ` +
-        'Start the agent (or a compatible collector) or set DD_API_KEY.',
+        `${why} and no apiKey for agentless export; LLM Observability data is held in the bounded queue ` +
+        'and sent once the agent answers (probed again with backoff). Start the agent (or a compatible ' +
+        'collector) or set DD_API_KEY.',
     }
     o.report('no-route', miss.reason)
     this.#lastMiss = miss

@@ -113,21 +113,46 @@ describe('export through the agent EVP proxy', () => {
     expect(agent.connections()).toBe(1)
   })
 
-  it('auto mode with an agent that lacks the proxy and no API key: counts failed, warns clearly', async () => {
+  it('auto mode with an agent that lacks the proxy and no API key: holds the queue, warns clearly, sends once the proxy appears', async () => {
+    let offersProxy = false
     agent.handler = (r) =>
-      r.url === '/info' ? { status: 200, body: '{"endpoints":["/v0.4/traces"]}' } : { status: 200 }
+      r.url === '/info'
+        ? {
+            status: 200,
+            body: JSON.stringify({
+              endpoints: offersProxy ? ['/v0.4/traces', '/evp_proxy/v2/'] : ['/v0.4/traces'],
+            }),
+          }
+        : { status: 202, body: '{}' }
     const { exporter } = start({ mode: 'auto' })
     exporter.exportSpan(makeRecord())
     exporter.exportEvaluation(makeEvaluation())
-    const result = await exporter.flush()
-    expect(result).toEqual({
-      spans: { sent: 0, failed: 1, dropped: 0 },
-      evaluations: { sent: 0, failed: 1, dropped: 0 },
+    // Nothing is sent and nothing is called failed: the events wait in the bounded queue.
+    expect(await exporter.flush()).toEqual({
+      spans: { sent: 0, failed: 0, dropped: 0 },
+      evaluations: { sent: 0, failed: 0, dropped: 0 },
     })
     expect(lines).toHaveLength(1)
     expect(lines[0]).toContain(`the Datadog Agent at ${agent.url} does not offer the EVP proxy`)
     expect(lines[0]).toContain('no apiKey')
     expect(agent.received.filter((r) => r.method === 'POST')).toHaveLength(0)
+
+    offersProxy = true
+    // flush() probes again at once rather than waiting for the backoff.
+    expect(await exporter.flush()).toEqual({
+      spans: { sent: 1, failed: 0, dropped: 0 },
+      evaluations: { sent: 1, failed: 0, dropped: 0 },
+    })
+    expect(agent.received.filter((r) => r.method === 'POST')).toHaveLength(2)
+  })
+
+  it('auto mode with no agent ever: what is held is counted as failed at shutdown', async () => {
+    agent.handler = (r) =>
+      r.url === '/info' ? { status: 200, body: '{"endpoints":["/v0.4/traces"]}' } : { status: 200 }
+    const { exporter } = start({ mode: 'auto' })
+    for (let i = 0; i < 3; i++) exporter.exportSpan(makeRecord())
+    expect((await exporter.flush()).spans).toEqual({ sent: 0, failed: 0, dropped: 0 })
+    expect((await exporter.shutdown({ timeoutMs: 500 })).spans).toEqual({ sent: 0, failed: 3, dropped: 0 })
   })
 
   it('oversized spans arrive trimmed or with input/output dropped, valid, in requests of at most 5 MiB', async () => {
