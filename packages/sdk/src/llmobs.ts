@@ -19,6 +19,7 @@ import { resolveConfig, type Environment, type LLMObsOptions } from './config.js
 import { buildEvaluation } from './evaluation/build-evaluation.js'
 import type { EvaluationOptions, EvaluationTarget } from './evaluation/evaluation-options.js'
 import { createDatadogExporter } from './export/datadog-exporter.js'
+import { PreInitExporter } from './export/pre-init-exporter.js'
 import type { PlainContext } from './context/plain-context.js'
 import type { HeaderRecord, HeaderSource, InjectOptions } from './context/propagation/index.js'
 import { Diagnostics } from './internal/diagnostics.js'
@@ -68,7 +69,11 @@ class LLMObsClient implements LLMObs {
   #lastShutdown: Promise<LLMObsFlushResult> | undefined
   /** The runtime a pending `shutdown()` is stopping (it may still wait for background work). */
   #stopping: Runtime | undefined
-  readonly #getRuntime = (): Runtime | undefined => this.#runtime
+  /** Once true, a missing runtime means shut down (untraced), not "not initialised yet". */
+  #initialized = false
+  /** Traces started before `init()` run here and are held until it runs. */
+  #preInit: { runtime: Runtime; exporter: PreInitExporter } | undefined
+  readonly #getRuntime = (): Runtime | undefined => this.#current()
   readonly #defaultReport: Report = (code, message) => this.#diagnostics.misuse(code, message)
 
   constructor() {
@@ -112,8 +117,13 @@ class LLMObsClient implements LLMObs {
       for (const warning of warnings) diagnostics.warn(warning)
       const exporter = config.exporter ?? createDatadogExporter(config, diagnostics)
       this.#diagnostics = diagnostics
-      this.#runtime = new Runtime(config, diagnostics, exporter)
+      const runtime = new Runtime(config, diagnostics, exporter)
+      this.#runtime = runtime
+      this.#initialized = true
       this.#lastShutdown = undefined
+      const preInit = this.#preInit
+      this.#preInit = undefined
+      preInit?.exporter.handOver(runtime, preInit.runtime.config.mlApp, config.mlApp)
     } catch (error) {
       if (isStrictError(error)) throw error
       this.#diagnostics.error('init() failed; LLM Observability stays disabled', error)
@@ -122,7 +132,7 @@ class LLMObsClient implements LLMObs {
   }
 
   trace<R>(options: TraceOptions, fn: (span: Span) => R): R {
-    const runtime = this.#runtime
+    const runtime = this.#current()
     if (runtime !== undefined) return traceWithRuntime(runtime, options, fn)
     return typeof fn === 'function' ? fn(NOOP_SPAN) : (undefined as R)
   }
@@ -147,7 +157,7 @@ class LLMObsClient implements LLMObs {
   }
 
   startSpan(options: StartSpanOptions): Span {
-    const runtime = this.#runtime
+    const runtime = this.#current()
     if (runtime === undefined) return NOOP_SPAN
     try {
       return startFromOptions(runtime, options, undefined)
@@ -159,18 +169,18 @@ class LLMObsClient implements LLMObs {
   }
 
   activeSpan(): Span | undefined {
-    return this.#runtime?.storage.active()?.span
+    return this.#current()?.storage.active()?.span
   }
 
   annotate(annotation: Annotation): void
   annotate(span: Span, annotation: Annotation): void
   annotate(...args: [Annotation] | [Span, Annotation]): void {
-    const runtime = this.#runtime
+    const runtime = this.#current()
     if (runtime !== undefined) annotateWithRuntime(runtime, args)
   }
 
   exportSpan(span?: Span): ExportedSpan | undefined {
-    const runtime = this.#runtime
+    const runtime = this.#current()
     if (runtime === undefined) return undefined
     const active = span === undefined ? runtime.storage.active() : undefined
     const target: unknown = span ?? active?.span
@@ -193,7 +203,7 @@ class LLMObsClient implements LLMObs {
   }
 
   submitEvaluation(target: EvaluationTarget, options: EvaluationOptions): void {
-    const runtime = this.#runtime
+    const runtime = this.#current()
     if (runtime === undefined) return
     let built: ReturnType<typeof buildEvaluation>
     try {
@@ -240,7 +250,7 @@ class LLMObsClient implements LLMObs {
   }
 
   captureContext(): PlainContext | undefined {
-    const runtime = this.#runtime
+    const runtime = this.#current()
     return runtime === undefined ? undefined : contextApi.captureContext(runtime)
   }
 
@@ -252,12 +262,12 @@ class LLMObsClient implements LLMObs {
       )
       return undefined as R
     }
-    const runtime = this.#runtime
+    const runtime = this.#current()
     return runtime === undefined ? fn() : contextApi.withContext(runtime, context, fn)
   }
 
   bind<F extends ((...args: any[]) => any) | Iterator<unknown> | AsyncIterator<unknown>>(target: F): F {
-    const runtime = this.#runtime
+    const runtime = this.#current()
     if (typeof target === 'function')
       return runtime === undefined ? target : (contextApi.bind(runtime, target) as F)
     if (contextApi.isIterator(target))
@@ -270,12 +280,12 @@ class LLMObsClient implements LLMObs {
   }
 
   bindEmitter<E extends object>(emitter: E): E {
-    const runtime = this.#runtime
+    const runtime = this.#current()
     return runtime === undefined ? emitter : contextApi.bindEmitter(runtime, emitter)
   }
 
   inject<H extends HeaderRecord | Headers>(headers: H, span?: ParentRef, options?: InjectOptions): H {
-    const runtime = this.#runtime
+    const runtime = this.#current()
     if (runtime === undefined) return headers
     try {
       return contextApi.inject(runtime, headers, span, options)
@@ -297,6 +307,32 @@ class LLMObsClient implements LLMObs {
 
   runInWorker<R>(fn: (data: any) => R, options?: RunInWorkerOptions): Promise<Awaited<R>> {
     return runInWorker(this, fn, options)
+  }
+
+  /** The runtime to trace with: the initialised one, or before any `init()` the holding one. */
+  #current(): Runtime | undefined {
+    if (this.#runtime !== undefined || this.#initialized) return this.#runtime
+    return (this.#preInit ??= this.#startPreInit())?.runtime
+  }
+
+  #startPreInit(): { runtime: Runtime; exporter: PreInitExporter } | undefined {
+    try {
+      const { config } = resolveConfig(undefined, process.env)
+      const exporter = new PreInitExporter()
+      const runtime = new Runtime(config, this.#diagnostics, exporter)
+      process.once('exit', () => {
+        const held = exporter.held
+        if (this.#initialized || held.spans + held.evaluations === 0) return
+        this.#diagnostics.warn(
+          `${held.spans} span(s) and ${held.evaluations} evaluation(s) were traced but never sent because init() was never called` +
+            `${held.dropped > 0 ? ` (${held.dropped} more did not fit the pre-init buffer)` : ''}; call llmobs.init() at start-up.`,
+        )
+      })
+      return { runtime, exporter }
+    } catch (error) {
+      this.#diagnostics.error('tracing before init() failed; the function ran untraced', error)
+      return undefined
+    }
   }
 
   shutdown(options?: LLMObsFlushOptions): Promise<LLMObsFlushResult> {
@@ -329,6 +365,11 @@ class LLMObsClient implements LLMObs {
  */
 export function createLLMObs(options?: LLMObsOptions): LLMObs {
   return new LLMObsClient().init(options)
+}
+
+/** An instance not initialised yet, as the default one is at start-up (for tests). */
+export function createUninitializedLLMObs(): LLMObs {
+  return new LLMObsClient()
 }
 
 /** Like `createLLMObs`, with the environment given (no `process.env`); for `@llmobs/sdk/testing`. */

@@ -1,7 +1,7 @@
 import { createLLMObs, llmobs as defaultInstance, type Exporter, type FlushResult } from '@llmobs/sdk'
 import { createTestLLMObs, TestExporter } from '@llmobs/sdk/testing'
 import { describe, expect, it } from 'vitest'
-import { createLLMObsWithEnv } from '../src/llmobs.js'
+import { createLLMObsWithEnv, createUninitializedLLMObs } from '../src/llmobs.js'
 import { setup, tick } from './support.js'
 
 const ZERO: FlushResult = {
@@ -10,7 +10,7 @@ const ZERO: FlushResult = {
 }
 
 describe('the default instance before init()', () => {
-  it('runs functions unchanged with a no-op span, exports nothing, flushes zero', async () => {
+  it('runs functions unchanged, sends nothing yet, flushes zero', async () => {
     expect(defaultInstance.enabled).toBe(false)
     const result = { value: 1 }
     expect(
@@ -33,6 +33,36 @@ describe('the default instance before init()', () => {
     span.end()
     defaultInstance.submitEvaluation(span, { label: 'x', metricType: 'score', value: 1 })
     expect(await defaultInstance.flush()).toEqual(ZERO)
+  })
+
+  it('holds spans and evaluations traced before init() and sends them once init() runs', () => {
+    const instance = createUninitializedLLMObs()
+    const early = instance.wrap({ kind: 'tool', name: 'early' }, (a: number) => a + 1)
+    expect(early(1)).toBe(2)
+    const span = instance.startSpan({ kind: 'workflow', name: 'early-root' })
+    instance.submitEvaluation(span, { label: 'early-eval', metricType: 'score', value: 1 })
+    span.end()
+    const exporter = new TestExporter()
+    instance.init({
+      mlApp: 'late-init',
+      exporter,
+      processor: (r) => ({ ...r, tags: { ...r.tags, seen: 'yes' } }),
+    })
+    expect(exporter.events.map((e) => e.name).sort()).toEqual(['early', 'early-root'])
+    // The ml_app and the processor are those init() was given.
+    expect(exporter.findSpan('early')?.tags).toEqual(expect.arrayContaining(['ml_app:late-init', 'seen:yes']))
+    expect(exporter.findSpan('early')?.meta.output).toEqual({ value: '2' })
+    expect(exporter.findEvaluations('early-eval')[0]?.ml_app).toBe('late-init')
+  })
+
+  it('after shutdown() it stays untraced: nothing is held for a later init()', async () => {
+    const exporter = new TestExporter()
+    const instance = createLLMObs({ exporter, mlApp: 'x' })
+    await instance.shutdown()
+    instance.trace({ kind: 'task', name: 'after-shutdown' }, () => 1)
+    const second = new TestExporter()
+    instance.init({ exporter: second, mlApp: 'y' })
+    expect(second.events).toHaveLength(0)
   })
 
   it('is one instance per process, shared by every copy of the module', async () => {
