@@ -8,6 +8,8 @@ import { BackgroundTasks } from './background/background-tasks.js'
 import type { ResolvedConfig } from './config.js'
 import { ContextStorage } from './context/context-storage.js'
 import type { Exporter, FlushOptions, FlushResult } from './export/exporter.js'
+import { OpenSpans } from './span/open-spans.js'
+import { reportAtExit, stopExitReport, type ExitReporter } from './internal/exit-report.js'
 import type { BackgroundCounts } from './background/background-tasks.js'
 import type { Diagnostics } from './internal/diagnostics.js'
 import type { Report } from './internal/report.js'
@@ -18,7 +20,7 @@ import type { SpanRecord } from './span/span-record.js'
  * An initialised LLMObs instance: its config, diagnostics, context storage and exporter. Finished
  * spans pass through the user's processor to the exporter here; nothing in here throws.
  */
-export class Runtime implements SpanHost {
+export class Runtime implements SpanHost, ExitReporter {
   readonly config: ResolvedConfig
   readonly diagnostics: Diagnostics
   readonly exporter: Exporter
@@ -30,16 +32,26 @@ export class Runtime implements SpanHost {
   #shutdown: Promise<FlushResult> | undefined
   /** Spans whose processor threw or returned junk, so were sent with their data replaced. */
   processorFailures = 0
+  /** Spans started and not ended yet, reported by flush, shutdown and at exit. */
+  readonly openSpans = new OpenSpans()
+
+  readonly #exitReport: WeakRef<ExitReporter>
 
   constructor(config: ResolvedConfig, diagnostics: Diagnostics, exporter: Exporter) {
     this.config = config
     this.diagnostics = diagnostics
     this.exporter = exporter
+    this.#exitReport = reportAtExit(this)
     this.reportMisuse = (code, message) => diagnostics.misuse(code, message)
     this.reportLenient = (code, message) => diagnostics.warn(`${message} [${code}]`)
   }
 
+  started(spanId: string, name: string): void {
+    this.openSpans.started(spanId, name)
+  }
+
   finish(record: SpanRecord): void {
+    this.openSpans.ended(record.spanId)
     const processed = this.#process(record)
     if (processed === null) return
     try {
@@ -92,6 +104,7 @@ export class Runtime implements SpanHost {
 
   async flush(options?: LLMObsFlushOptions): Promise<LLMObsFlushResult> {
     const { exporterOptions, background } = await this.#waitForBackground(options)
+    this.#reportOpenSpans('flush()')
     let result: LLMObsFlushResult
     try {
       result = await this.exporter.flush(exporterOptions)
@@ -112,6 +125,7 @@ export class Runtime implements SpanHost {
       try {
         const { exporterOptions, background } = await this.#waitForBackground(options)
         onStopping?.()
+        this.#reportOpenSpans('shutdown()')
         const result: LLMObsFlushResult = await this.exporter.shutdown(exporterOptions)
         return background === undefined ? result : { ...result, background }
       } catch (error) {
@@ -120,9 +134,38 @@ export class Runtime implements SpanHost {
       } finally {
         onStopping?.()
         this.storage.disable()
+        stopExitReport(this.#exitReport)
       }
     })()
     return this.#shutdown
+  }
+
+  /**
+   * The last word at exit, synchronous (an 'exit' listener cannot wait): what was never delivered,
+   * for a process that exits (`process.exit()`) before its queue drained, and which spans never ended.
+   */
+  reportAtExit(): void {
+    const stats = this.exporter.stats?.()
+    const spans = stats?.spans.queued ?? 0
+    const evaluations = stats?.evaluations.queued ?? 0
+    if (spans + evaluations > 0) {
+      this.diagnostics.warn(
+        `the process exited with ${spans} span event(s) and ${evaluations} evaluation(s) not delivered; ` +
+          'await llmobs.flush() (or shutdown()) before process.exit().',
+      )
+    }
+    const open = this.openSpans.describe()
+    if (open !== undefined) this.diagnostics.warn(`${open} at exit; they were never sent.`)
+  }
+
+  /** Says how many spans are still open and names a few: they are not sent until they end. */
+  #reportOpenSpans(at: string): void {
+    const open = this.openSpans.describe()
+    if (open === undefined) return
+    this.diagnostics.warnOnce(
+      `open-spans-${at}`,
+      `${open} at ${at}; a span is sent only when it ends: call span.end(), or use trace()/wrap(), which end it for you.`,
+    )
   }
 
   /**

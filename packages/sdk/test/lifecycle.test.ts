@@ -182,3 +182,24 @@ describe('init, flush and shutdown', () => {
     expect(exporter.findSpan('detached')?.meta.output).toEqual({ value: 'ok' })
   })
 })
+
+describe('open spans', () => {
+  it('flush() and shutdown() say how many spans are still open and name a few', async () => {
+    const { llmobs, warnings } = setup()
+    const open = llmobs.startSpan({ kind: 'tool', name: 'forgotten' })
+    llmobs.trace({ kind: 'workflow', name: 'parent' }, () => {
+      llmobs.startSpan({ kind: 'task', name: 'orphan-child' })
+    })
+    const done = llmobs.startSpan({ kind: 'task', name: 'ended' })
+    done.end()
+    await llmobs.flush()
+    expect(warnings()).toContain(
+      "2 span(s) still open ('forgotten', 'orphan-child') at flush(); a span is sent only when it ends: call span.end(), or use trace()/wrap(), which end it for you.",
+    )
+    open.end()
+    await llmobs.shutdown()
+    expect(warnings().filter((w) => w.includes('at shutdown()'))).toEqual([
+      "1 span(s) still open ('orphan-child') at shutdown(); a span is sent only when it ends: call span.end(), or use trace()/wrap(), which end it for you.",
+    ])
+  })
+})

@@ -7,11 +7,12 @@ import { redact } from '../transport/redact.js'
 import type { RetryPolicy } from '../transport/retry-policy.js'
 import { sendWithRetry } from '../transport/send-with-retry.js'
 import type { Transport } from '../transport/transport.js'
-import { createTransportStats, type TransportStats } from '../transport/transport-stats.js'
+import { createTransportStats } from '../transport/transport-stats.js'
+export type { ExporterStats } from './exporter.js'
 import { fitSpanEvent } from './event-trimmer.js'
 import { EventWriter } from './event-writer.js'
 import { EXIT_FLUSH_BUDGET_MS, registerExitFlush, unregisterExitFlush } from './exit-flush.js'
-import type { Exporter, FlushOptions, FlushResult, StreamCounts } from './exporter.js'
+import type { Exporter, ExporterStats, FlushOptions, FlushResult } from './exporter.js'
 import { SettledCounts } from './settled-counts.js'
 import { EVALUATIONS_FORMAT, maxItemBytes, spanEventsFormat, type RequestFormat } from './request-format.js'
 import { RouteResolver } from './route-resolver.js'
@@ -41,14 +42,6 @@ export interface EventExporterOptions {
   readonly reprobeMs?: number
   /** At process exit, deliver for at most this long, then give up. Default 10 s. */
   readonly exitBudgetMs?: number
-}
-
-export interface ExporterStats {
-  /** The concrete route in use, once known. */
-  readonly mode: 'agent-proxy' | 'agentless' | 'unresolved' | 'unavailable'
-  readonly spans: StreamCounts & { readonly queued: number }
-  readonly evaluations: StreamCounts & { readonly queued: number }
-  readonly transport: Readonly<TransportStats>
 }
 
 /** Used by `shutdown()` when no timeout is given: enough for one request's retries to play out. */

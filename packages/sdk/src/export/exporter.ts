@@ -1,5 +1,6 @@
 import type { EvaluationMetric } from '@llmobs/protocol'
 import type { SpanRecord } from '../span/span-record.js'
+import type { TransportStats } from '../transport/transport-stats.js'
 
 /** Counts of one stream since the exporter started: every item ends in exactly one of them. */
 export interface StreamCounts {
@@ -30,4 +31,14 @@ export interface Exporter {
   flush(options?: FlushOptions): Promise<FlushResult>
   /** Flushes, then stops timers and releases sockets. Idempotent. */
   shutdown(options?: FlushOptions): Promise<FlushResult>
+  /** Running totals and queue depths, for `llmobs.status()` and the exit report. */
+  stats?(): ExporterStats
+}
+
+export interface ExporterStats {
+  /** The concrete route in use, once known. */
+  readonly mode: 'agent-proxy' | 'agentless' | 'unresolved' | 'unavailable'
+  readonly spans: StreamCounts & { readonly queued: number }
+  readonly evaluations: StreamCounts & { readonly queued: number }
+  readonly transport: Readonly<TransportStats>
 }

@@ -76,6 +76,7 @@ export class LiveSpan implements Span {
     this.name = name
     const spanId = newSpanId()
     this.spanId = spanId
+    host.started(spanId, name)
     this.parentId = parent?.spanId
     this.traceId = parent?.traceId ?? newTraceId(epochMsAt(start))
     this.apmTraceId = parent?.apmTraceId ?? newTraceId(epochMsAt(start))

@@ -11,6 +11,8 @@ export interface SpanHost {
   readonly reportMisuse: Report
   /** Reports a problem found by internals after the user's call returned: only logs. */
   readonly reportLenient: Report
+  /** Called once per span as it starts, so open spans can be reported. Never throws. */
+  started(spanId: string, name: string): void
   /** Called once per span with its frozen record: runs the processor, then exports. Never throws. */
   finish(record: SpanRecord): void
 }
