@@ -25,6 +25,7 @@ export type {
 export type { BackgroundOptions, BackgroundOutcome } from './api/background.js'
 export type { BackgroundCounts } from './background/background-tasks.js'
 export type { LLMObsFlushOptions, LLMObsFlushResult } from './api/flush-options.js'
+export type { LLMObsStatus, StreamStatus } from './api/status.js'
 export type { RunInWorkerOptions } from './worker/run-in-worker.js'
 export type { WorkerHandoff } from './worker/worker-handoff.js'
 export type {
@@ -54,7 +55,7 @@ export type {
 } from './evaluation/evaluation-options.js'
 export type { PlainContext } from './context/plain-context.js'
 export type { LLMObsOptions, ExportMode, SpanProcessor } from './config.js'
-export type { Exporter, FlushOptions, FlushResult, StreamCounts } from './export/exporter.js'
+export type { Exporter, ExporterStats, FlushOptions, FlushResult, StreamCounts } from './export/exporter.js'
 export { LLMObsError, type Logger, type LogLevel } from './internal/diagnostics.js'
 export { SPAN_KINDS, type SpanKind } from '@llmobs/protocol'
 export { SDK_VERSION } from './internal/version.js'

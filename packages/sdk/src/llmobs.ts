@@ -5,6 +5,7 @@ import * as contextApi from './api/context-api.js'
 import { createMethodDecorator, type MethodDecorator } from './api/decorate.js'
 import type { LLMObsFlushOptions, LLMObsFlushResult } from './api/flush-options.js'
 import type { LLMObs } from './api/llmobs-api.js'
+import { DISABLED_STATUS, type LLMObsStatus } from './api/status.js'
 import type {
   DecorateOptions,
   ParentRef,
@@ -47,6 +48,7 @@ const PUBLIC_METHODS = [
   'exportSpan',
   'submitEvaluation',
   'flush',
+  'status',
   'shutdown',
   'background',
   'captureContext',
@@ -332,6 +334,15 @@ class LLMObsClient implements LLMObs {
     } catch (error) {
       this.#diagnostics.error('tracing before init() failed; the function ran untraced', error)
       return undefined
+    }
+  }
+
+  status(): LLMObsStatus {
+    try {
+      return this.#runtime?.status() ?? DISABLED_STATUS
+    } catch (error) {
+      this.#diagnostics.error('status() failed', error)
+      return DISABLED_STATUS
     }
   }
 

@@ -7,7 +7,8 @@ import {
 import { BackgroundTasks } from './background/background-tasks.js'
 import type { ResolvedConfig } from './config.js'
 import { ContextStorage } from './context/context-storage.js'
-import type { Exporter, FlushOptions, FlushResult } from './export/exporter.js'
+import type { Exporter, ExporterStats, FlushOptions, FlushResult } from './export/exporter.js'
+import { DISABLED_STATUS, type LLMObsStatus } from './api/status.js'
 import { OpenSpans } from './span/open-spans.js'
 import { reportAtExit, stopExitReport, type ExitReporter } from './internal/exit-report.js'
 import type { BackgroundCounts } from './background/background-tasks.js'
@@ -138,6 +139,26 @@ export class Runtime implements SpanHost, ExitReporter {
       }
     })()
     return this.#shutdown
+  }
+
+  status(): LLMObsStatus {
+    const stats = this.exporter.stats?.()
+    const stream = (counts: ExporterStats['spans'] | undefined) =>
+      counts === undefined
+        ? DISABLED_STATUS.spans
+        : { sent: counts.sent, failed: counts.failed, dropped: counts.dropped, queued: counts.queued }
+    return {
+      enabled: true,
+      mode: this.config.mode,
+      route: stats?.mode ?? 'custom-exporter',
+      agentUrl: this.config.agentUrl,
+      spans: stream(stats?.spans),
+      evaluations: stream(stats?.evaluations),
+      transport: stats?.transport,
+      processorFailures: this.processorFailures,
+      openSpans: this.openSpans.count,
+      lastError: stats?.lastError,
+    }
   }
 
   /**

@@ -9,6 +9,7 @@ import type { WorkerHandoff } from '../worker/worker-handoff.js'
 import type { BackgroundOptions, BackgroundOutcome } from './background.js'
 import type { MethodDecorator } from './decorate.js'
 import type { LLMObsFlushOptions, LLMObsFlushResult } from './flush-options.js'
+import type { LLMObsStatus } from './status.js'
 import type {
   DecorateOptions,
   ParentRef,
@@ -130,6 +131,17 @@ export interface LLMObs {
    * await llmobs.flush({ waitForBackground: true, timeoutMs: 5000 })
    */
   flush(options?: LLMObsFlushOptions): Promise<LLMObsFlushResult>
+
+  /**
+   * Where data goes and what happened to it since `init()`: the mode and the route it resolved to,
+   * per stream the totals sent, failed and dropped and the queue depth, the transport's requests,
+   * retries and errors, processor failures, open spans and the last delivery problem.
+   *
+   * @example
+   * const { route, spans, lastError } = llmobs.status()
+   * if (spans.failed > 0) console.error(`llmobs: ${spans.failed} spans failed (${lastError?.message})`)
+   */
+  status(): LLMObsStatus
 
   /**
    * Flushes and stops the instance (later calls return the same result). Tracing then runs your

@@ -73,6 +73,7 @@ export class EventExporter implements Exporter {
   readonly exitBudgetMs: number
   #shutdown: Promise<FlushResult> | undefined
   readonly #settled = new SettledCounts()
+  #lastError: { message: string; atMs: number } | undefined
 
   constructor(options: EventExporterOptions) {
     const { config } = options
@@ -218,6 +219,7 @@ export class EventExporter implements Exporter {
       spans: { ...this.#spans.counts, queued: this.#spans.queued },
       evaluations: { ...this.#evaluations.counts, queued: this.#evaluations.queued },
       transport: { ...this.#stats },
+      lastError: this.#lastError,
     }
   }
 
@@ -306,7 +308,9 @@ export class EventExporter implements Exporter {
   }
 
   #report(key: string, message: string): void {
-    this.#diagnostics.warnOnce(key, redact(message, [this.#config.apiKey]))
+    const redacted = redact(message, [this.#config.apiKey])
+    this.#lastError = { message: redacted, atMs: Date.now() }
+    this.#diagnostics.warnOnce(key, redacted)
   }
 
   #result(): FlushResult {

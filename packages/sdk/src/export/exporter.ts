@@ -41,4 +41,6 @@ export interface ExporterStats {
   readonly spans: StreamCounts & { readonly queued: number }
   readonly evaluations: StreamCounts & { readonly queued: number }
   readonly transport: Readonly<TransportStats>
+  /** The last delivery problem reported, if any. */
+  readonly lastError?: { readonly message: string; readonly atMs: number } | undefined
 }

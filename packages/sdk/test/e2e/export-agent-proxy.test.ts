@@ -186,3 +186,58 @@ describe('export through the agent EVP proxy', () => {
     expect(lines).toHaveLength(1) // one report of the trimming, not one per span
   })
 })
+
+describe('llmobs.status()', () => {
+  it('tells where data goes and what happened to it, with totals since init()', async () => {
+    const { createLLMObs } = await import('../../src/index.js')
+    const llmobs = createLLMObs({ mlApp: 'status', mode: 'auto', agentUrl: agent.url, logLevel: 'silent' })
+    expect(llmobs.status()).toMatchObject({
+      enabled: true,
+      mode: 'auto',
+      route: 'unresolved',
+      agentUrl: agent.url,
+    })
+    llmobs.trace({ kind: 'task', name: 'a' }, () => 1)
+    llmobs.trace({ kind: 'task', name: 'b' }, (span) =>
+      llmobs.submitEvaluation(span, { label: 'ok', metricType: 'boolean', value: true }),
+    )
+    const open = llmobs.startSpan({ kind: 'tool', name: 'open' })
+    await llmobs.flush()
+    await llmobs.flush()
+    const status = llmobs.status()
+    expect(status).toMatchObject({
+      enabled: true,
+      route: 'agent-proxy',
+      spans: { sent: 2, failed: 0, dropped: 0, queued: 0 },
+      evaluations: { sent: 1, failed: 0, dropped: 0, queued: 0 },
+      processorFailures: 0,
+      openSpans: 1,
+      lastError: undefined,
+    })
+    expect(status.transport).toMatchObject({ requests: 2, retries: 0, errors: 0 })
+    open.end()
+    await llmobs.shutdown()
+    expect(llmobs.status()).toMatchObject({ enabled: false, spans: { sent: 0 } })
+  })
+
+  it('counts failures and names the last delivery problem', async () => {
+    agent.handler = (r) =>
+      r.url === '/info'
+        ? { status: 200, body: JSON.stringify({ endpoints: ['/evp_proxy/v2/'] }) }
+        : { status: 400, body: 'bad' }
+    const { createLLMObs } = await import('../../src/index.js')
+    const llmobs = createLLMObs({
+      mlApp: 'status',
+      mode: 'agent-proxy',
+      agentUrl: agent.url,
+      logLevel: 'silent',
+    })
+    llmobs.trace({ kind: 'task', name: 'refused' }, () => 1)
+    await llmobs.flush()
+    const status = llmobs.status()
+    expect(status.spans).toEqual({ sent: 0, failed: 1, dropped: 0, queued: 0 })
+    expect(status.lastError?.message).toContain('could not send 1 span events')
+    expect(status.lastError?.atMs).toBeGreaterThan(Date.now() - 60_000)
+    await llmobs.shutdown()
+  })
+})

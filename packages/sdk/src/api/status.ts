@@ -1,0 +1,49 @@
+import type { ExportMode } from '../config.js'
+import type { ExporterStats } from '../export/exporter.js'
+
+/** One stream's running totals since `init()`, and what waits in its queue now. */
+export interface StreamStatus {
+  readonly sent: number
+  readonly failed: number
+  readonly dropped: number
+  readonly queued: number
+}
+
+/**
+ * What `llmobs.status()` returns: where data goes and what happened to it so far. Totals run since
+ * `init()`; `flush()` reports per call.
+ */
+export interface LLMObsStatus {
+  /** False before `init()` and after `shutdown()`. */
+  readonly enabled: boolean
+  /** The configured mode, and the route it resolved to (`unresolved` until the first send in `auto`). */
+  readonly mode: ExportMode | undefined
+  readonly route: ExporterStats['mode'] | 'custom-exporter' | undefined
+  readonly agentUrl: string | undefined
+  readonly spans: StreamStatus
+  readonly evaluations: StreamStatus
+  /** HTTP exchanges, request bytes, retries and errors of the exporter. */
+  readonly transport: ExporterStats['transport'] | undefined
+  /** Spans whose processor threw or returned junk (sent with their data removed). */
+  readonly processorFailures: number
+  /** Spans started and not ended yet. */
+  readonly openSpans: number
+  /** The last delivery problem, if any: what happened and when (epoch ms). */
+  readonly lastError: { readonly message: string; readonly atMs: number } | undefined
+}
+
+const EMPTY_STREAM: StreamStatus = Object.freeze({ sent: 0, failed: 0, dropped: 0, queued: 0 })
+
+/** The status of an instance that is not running. */
+export const DISABLED_STATUS: LLMObsStatus = Object.freeze({
+  enabled: false,
+  mode: undefined,
+  route: undefined,
+  agentUrl: undefined,
+  spans: EMPTY_STREAM,
+  evaluations: EMPTY_STREAM,
+  transport: undefined,
+  processorFailures: 0,
+  openSpans: 0,
+  lastError: undefined,
+})
