@@ -3,7 +3,7 @@ import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', '.llmobs/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', '.llmobs/**', 'test/readme/.work/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
