@@ -9,20 +9,13 @@ import {
   toHex32,
 } from '@llmobs/protocol'
 import { apmSpanJson } from '../store/apm-span-json.js'
-import type { ApmSpanInput, LlmSpanInput } from '../store/store.js'
 import type { Outcome } from './outcome.js'
 import { accept, reject } from './outcome.js'
 import { isSampledOut, spanEventInput } from './span-event-input.js'
 import { v04FastBatch } from './v04/v04-fast-batch.js'
+import type { ApmTracesBatch } from './apm-traces-batch-shape.js'
 
-export interface ApmTracesBatch {
-  apmSpans: ApmSpanInput[]
-  /** LLMObs events rebuilt from `meta_struct["_llmobs"]`. */
-  llmSpans: LlmSpanInput[]
-  sampledOut: number
-  /** `service:<s>,env:<e>` keys seen, for the agent's `rate_by_service` answer. */
-  services: Set<string>
-}
+export type { ApmTracesBatch } from './apm-traces-batch-shape.js'
 
 /**
  * Decoded APM traces → store rows: every APM span (its 128-bit trace id rebuilt from the chunk's

@@ -4,7 +4,7 @@ import type { EvaluationOptions, EvaluationTarget } from '../evaluation/evaluati
 import type { PlainContext } from '../context/plain-context.js'
 import type { HeaderRecord, HeaderSource, InjectOptions } from '../context/propagation/index.js'
 import type { ExportedSpan, Span } from '../span/span.js'
-import type { RunInWorkerOptions } from '../worker/run-in-worker.js'
+import type { RunInWorkerOptions } from '../worker/run-in-worker-options.js'
 import type { WorkerHandoff } from '../worker/worker-handoff.js'
 import type { BackgroundOptions, BackgroundOutcome } from './background.js'
 import type { MethodDecorator } from './decorate.js'

@@ -1,8 +1,9 @@
 import { workerData as threadWorkerData } from 'node:worker_threads'
 import type { LLMObs } from '../api/llmobs-api.js'
-import { toPlainContext, type PlainContext } from '../context/plain-context.js'
+import { toPlainContext } from '../context/plain-context.js'
 import { describeType, isRecord, type Report } from '../internal/report.js'
 import type { Runtime } from '../runtime.js'
+import type { RunInWorkerOptions } from './run-in-worker-options.js'
 import {
   cloneableOptions,
   readHandoff,
@@ -11,16 +12,7 @@ import {
   type WorkerHandoff,
 } from './worker-handoff.js'
 
-/** Options of `llmobs.runInWorker()`. */
-export interface RunInWorkerOptions {
-  /**
-   * The context to run under, when it came another way than `workerData` (e.g. in a
-   * `postMessage`); default: the one `llmobs.workerData()` put in this worker's `workerData`.
-   */
-  context?: PlainContext | undefined
-  /** Bound on the final flush (background work included); default 10 s. */
-  timeoutMs?: number | undefined
-}
+export type { RunInWorkerOptions } from './run-in-worker-options.js'
 
 /** Default bound of the flush at the end of `runInWorker`. */
 const WORKER_FLUSH_TIMEOUT_MS = 10_000

@@ -1,5 +1,5 @@
 import type { LlmSpanInput } from '../../store/store.js'
-import type { ApmTracesBatch } from '../apm-traces-batch.js'
+import type { ApmTracesBatch } from '../apm-traces-batch-shape.js'
 import type { HostSpan } from './host-span-reader.js'
 import { hex16, readHostSpan } from './host-span-reader.js'
 import { JsonWriter } from './json-writer.js'
