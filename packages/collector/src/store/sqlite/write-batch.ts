@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3'
 import type { WriteBatch, WriteSummary } from '../store.js'
 import type { SessionDelta, TraceDelta, TraceRow } from './trace-rollup.js'
 import { addSpanToSessions, addSpanToTraces, mergeTrace } from './trace-rollup.js'
+import { LLM_SPAN_COLUMNS, llmSpanValues } from './llm-span-columns.js'
 
 /**
  * Prepares the statements of the write path once and returns the function that writes one request's
@@ -11,10 +12,8 @@ import { addSpanToSessions, addSpanToTraces, mergeTrace } from './trace-rollup.j
  * and only newly inserted spans count towards trace and session summaries.
  */
 export function createBatchWriter(db: Database): (batch: WriteBatch, nowMs: number) => WriteSummary {
-  const insertLlm = db.prepare(`INSERT INTO llm_spans (trace_id, span_id, parent_id, name, kind,
-    start_ns, duration_ns, status, ml_app, session_id, service, env, apm_trace_id, model_name, model_provider,
-    input_tokens, output_tokens, total_tokens, meta, metrics, tags, received_ms)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  const insertLlm = db.prepare(`INSERT INTO llm_spans (${LLM_SPAN_COLUMNS.join(', ')}, received_ms)
+    VALUES (${LLM_SPAN_COLUMNS.map(() => '?').join(', ')}, ?)
     ON CONFLICT (trace_id, span_id) DO NOTHING`)
   const insertLink = db.prepare(`INSERT INTO span_links (trace_id, span_id, link_trace_id, link_span_id,
     from_side, to_side) VALUES (?, ?, ?, ?, ?, ?)`)
@@ -47,30 +46,9 @@ export function createBatchWriter(db: Database): (batch: WriteBatch, nowMs: numb
     const sessions = new Map<string, SessionDelta>()
 
     for (const s of batch.llmSpans) {
-      const { changes } = insertLlm.run(
-        s.traceId,
-        s.spanId,
-        s.parentId,
-        s.name,
-        s.kind,
-        s.startNs,
-        s.durationNs,
-        s.status,
-        s.mlApp,
-        s.sessionId,
-        s.service,
-        s.env,
-        s.apmTraceId,
-        s.modelName,
-        s.modelProvider,
-        s.inputTokens,
-        s.outputTokens,
-        s.totalTokens,
-        s.metaJson,
-        s.metricsJson,
-        s.tagsJson,
-        nowMs,
-      )
+      const row = llmSpanValues(s)
+      row.push(nowMs)
+      const { changes } = insertLlm.run(row)
       if (changes === 0) {
         summary.llmSpans.duplicates++
         continue

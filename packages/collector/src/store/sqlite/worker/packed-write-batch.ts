@@ -1,4 +1,5 @@
 import type { ApmSpanInput, EvaluationInput, LlmSpanInput, SpanLinkInput, WriteBatch } from '../../store.js'
+import { LLM_SPAN_COLUMNS, llmSpanFromValues, llmSpanValues } from '../llm-span-columns.js'
 
 /**
  * A {@link WriteBatch} as it crosses to the store worker: each span row as an array of its values in
@@ -23,31 +24,10 @@ export function packWriteBatch(batch: WriteBatch): PackedWriteBatch {
   const llm = new Array<unknown[]>(batch.llmSpans.length)
   for (let i = 0; i < llm.length; i++) {
     const s = batch.llmSpans[i] as LlmSpanInput
-    llm[i] = [
-      s.traceId,
-      s.spanId,
-      s.parentId,
-      s.name,
-      s.kind,
-      s.startNs,
-      s.durationNs,
-      s.status,
-      s.mlApp,
-      s.sessionId,
-      s.service,
-      s.env,
-      s.apmTraceId,
-      s.modelName,
-      s.modelProvider,
-      s.inputTokens,
-      s.outputTokens,
-      s.totalTokens,
-      s.metaJson,
-      s.metricsJson,
-      s.tagsJson,
-      // Most spans have no links: 0 is cheaper to copy than an empty array.
-      s.links.length === 0 ? 0 : s.links,
-    ]
+    const row = llmSpanValues(s)
+    // Most spans have no links: 0 is cheaper to copy than an empty array.
+    row.push(s.links.length === 0 ? 0 : s.links)
+    llm[i] = row
   }
   const apm = new Array<unknown[]>(batch.apmSpans.length)
   for (let i = 0; i < apm.length; i++) {
@@ -67,30 +47,8 @@ export function unpackWriteBatch(packed: PackedWriteBatch): WriteBatch {
   const llmSpans = new Array<LlmSpanInput>(packed.llm.length)
   for (let i = 0; i < llmSpans.length; i++) {
     const t = packed.llm[i] as unknown[]
-    llmSpans[i] = {
-      traceId: t[0] as string,
-      spanId: t[1] as string,
-      parentId: t[2] as string | null,
-      name: t[3] as string,
-      kind: t[4] as string,
-      startNs: t[5] as number,
-      durationNs: t[6] as number,
-      status: t[7] as 'ok' | 'error',
-      mlApp: t[8] as string | null,
-      sessionId: t[9] as string | null,
-      service: t[10] as string | null,
-      env: t[11] as string | null,
-      apmTraceId: t[12] as string | null,
-      modelName: t[13] as string | null,
-      modelProvider: t[14] as string | null,
-      inputTokens: t[15] as number | null,
-      outputTokens: t[16] as number | null,
-      totalTokens: t[17] as number | null,
-      metaJson: t[18] as string,
-      metricsJson: t[19] as string,
-      tagsJson: t[20] as string,
-      links: t[21] === 0 ? NO_LINKS : (t[21] as SpanLinkInput[]),
-    }
+    const links = t[LLM_SPAN_COLUMNS.length]
+    llmSpans[i] = llmSpanFromValues(t, links === 0 ? NO_LINKS : (links as SpanLinkInput[]))
   }
   const apmSpans = new Array<ApmSpanInput>(packed.apm.length)
   for (let i = 0; i < apmSpans.length; i++) {
