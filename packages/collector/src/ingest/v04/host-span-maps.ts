@@ -30,10 +30,22 @@ const META_KEYS = new KeyTable([
 const LLMOBS_KEY = Buffer.from('_llmobs')
 
 /**
- * Writes the host `meta` (str → str; nil is `{}`) as JSON text at the writer's position, noting the
- * values §4 reads from it. Gives up on any other value type (the reference stringifies scalars).
+ * Writes a msgpack map with string keys (nil is `{}`) as a JSON object at the writer's position: the
+ * one walker of the fast path's string-keyed maps. `writeValue` reads and writes each value (the
+ * cursor on it, the key at `keyStart`/`keySize`) and returns false to give up (the cursor failed).
  */
-export function writeHostMeta(cursor: MsgpackCursor, writer: JsonWriter, values: HostMetaValues): void {
+export function writeStringKeyedMap<S>(
+  cursor: MsgpackCursor,
+  writer: JsonWriter,
+  state: S,
+  writeValue: (
+    cursor: MsgpackCursor,
+    writer: JsonWriter,
+    state: S,
+    keyStart: number,
+    keySize: number,
+  ) => boolean,
+): void {
   const head = cursor.head()
   if (head === 0xc0) return writer.ascii('{}')
   const n = cursor.mapSize(head)
@@ -47,47 +59,55 @@ export function writeHostMeta(cursor: MsgpackCursor, writer: JsonWriter, values:
     cursor.pos += keySize
     writer.key(cursor, scope, keyStart, keySize)
     writer.byte(0x3a)
-    const size = cursor.strSize(cursor.head())
-    if (size < 0) break
-    const start = cursor.pos
-    cursor.pos += size
-    writer.string(cursor, start, size)
-    const special = META_KEYS.find(cursor.bytes, keyStart, keySize)
-    if (special < 0) continue
-    const value = cursor.text(start, size)
-    if (special === 0) values.tid = value
-    else if (special === 1) values.env = value
-    else if (special === 2) values.submitted = value === '1'
-    else if (special === 3) values.errorMessage = value
-    else if (special === 4) values.errorType = value
-    else values.errorStack = value
+    if (!writeValue(cursor, writer, state, keyStart, keySize)) return
   }
   writer.byte(0x7d)
   writer.closeKeys(scope)
 }
 
+/**
+ * Writes the host `meta` (str → str; nil is `{}`) as JSON text at the writer's position, noting the
+ * values §4 reads from it. Gives up on any other value type (the reference stringifies scalars).
+ */
+export function writeHostMeta(cursor: MsgpackCursor, writer: JsonWriter, values: HostMetaValues): void {
+  writeStringKeyedMap(cursor, writer, values, writeMetaValue)
+}
+
+function writeMetaValue(
+  cursor: MsgpackCursor,
+  writer: JsonWriter,
+  values: HostMetaValues,
+  keyStart: number,
+  keySize: number,
+): boolean {
+  const size = cursor.strSize(cursor.head())
+  if (size < 0) return false
+  const start = cursor.pos
+  cursor.pos += size
+  writer.string(cursor, start, size)
+  const special = META_KEYS.find(cursor.bytes, keyStart, keySize)
+  if (special < 0) return true
+  const value = cursor.text(start, size)
+  if (special === 0) values.tid = value
+  else if (special === 1) values.env = value
+  else if (special === 2) values.submitted = value === '1'
+  else if (special === 3) values.errorMessage = value
+  else if (special === 4) values.errorType = value
+  else values.errorStack = value
+  return true
+}
+
 /** Writes the host `metrics` (str → number; nil is `{}`) as JSON text; 64-bit integers as numbers. */
 export function writeHostMetrics(cursor: MsgpackCursor, writer: JsonWriter): void {
-  const head = cursor.head()
-  if (head === 0xc0) return writer.ascii('{}')
-  const n = cursor.mapSize(head)
-  const scope = writer.openKeys()
-  writer.byte(0x7b)
-  for (let i = 0; i < n && !cursor.failed; i++) {
-    if (i > 0) writer.byte(0x2c)
-    const keySize = cursor.strSize(cursor.head())
-    if (keySize < 0) break
-    const keyStart = cursor.pos
-    cursor.pos += keySize
-    writer.key(cursor, scope, keyStart, keySize)
-    writer.byte(0x3a)
-    const valueHead = cursor.head()
-    const value = cursor.number(valueHead)
-    if (Number.isNaN(value) && valueHead !== 0xca && valueHead !== 0xcb) cursor.fail()
-    writer.ascii(Number.isFinite(value) ? String(value) : 'null')
-  }
-  writer.byte(0x7d)
-  writer.closeKeys(scope)
+  writeStringKeyedMap(cursor, writer, undefined, writeHostMetricValue)
+}
+
+function writeHostMetricValue(cursor: MsgpackCursor, writer: JsonWriter): boolean {
+  const valueHead = cursor.head()
+  const value = cursor.number(valueHead)
+  if (Number.isNaN(value) && valueHead !== 0xca && valueHead !== 0xcb) cursor.fail()
+  writer.ascii(Number.isFinite(value) ? String(value) : 'null')
+  return true
 }
 
 /**

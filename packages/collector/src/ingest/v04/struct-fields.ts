@@ -1,6 +1,7 @@
 import { ROOT_PARENT_ID, parseDecimalId, traceIdToHex32 } from '@llmobs/protocol'
 import type { SpanLinkInput } from '../../store/store.js'
 import type { JsonWriter } from './json-writer.js'
+import { writeStringKeyedMap } from './host-span-maps.js'
 import { KeyTable } from './key-table.js'
 import type { MsgpackCursor } from './msgpack-cursor.js'
 import { isProtoKey } from './msgpack-cursor.js'
@@ -123,32 +124,29 @@ const TOKEN_KEYS = new KeyTable(['input_tokens', 'output_tokens', 'total_tokens'
  * token counts. Anything else is refused there.
  */
 export function writeMetrics(cursor: MsgpackCursor, writer: JsonWriter, tokens: Tokens): void {
-  const head = cursor.head()
-  if (head === 0xc0) return writer.ascii('{}')
-  const n = cursor.mapSize(head)
-  const scope = writer.openKeys()
-  writer.byte(0x7b)
-  for (let i = 0; i < n && !cursor.failed; i++) {
-    if (i > 0) writer.byte(0x2c)
-    const keySize = cursor.strSize(cursor.head())
-    if (keySize < 0) break
-    const keyStart = cursor.pos
-    cursor.pos += keySize
-    writer.key(cursor, scope, keyStart, keySize)
-    writer.byte(0x3a)
-    const valueHead = cursor.head()
-    // 64-bit integers decode to bigint there: not a finite number.
-    if (valueHead === 0xcf || valueHead === 0xd3) return void cursor.fail()
-    const value = cursor.number(valueHead)
-    if (!Number.isFinite(value)) return void cursor.fail()
-    writer.ascii(String(value))
-    const token = TOKEN_KEYS.find(cursor.bytes, keyStart, keySize)
-    if (token === 0) tokens.input = value
-    else if (token === 1) tokens.output = value
-    else if (token === 2) tokens.total = value
+  writeStringKeyedMap(cursor, writer, tokens, writeMetricValue)
+}
+
+function writeMetricValue(
+  cursor: MsgpackCursor,
+  writer: JsonWriter,
+  tokens: Tokens,
+  keyStart: number,
+  keySize: number,
+): boolean {
+  const valueHead = cursor.head()
+  // 64-bit integers decode to bigint there: not a finite number.
+  const value = valueHead === 0xcf || valueHead === 0xd3 ? NaN : cursor.number(valueHead)
+  if (!Number.isFinite(value)) {
+    cursor.fail()
+    return false
   }
-  writer.byte(0x7d)
-  writer.closeKeys(scope)
+  writer.ascii(String(value))
+  const token = TOKEN_KEYS.find(cursor.bytes, keyStart, keySize)
+  if (token === 0) tokens.input = value
+  else if (token === 1) tokens.output = value
+  else if (token === 2) tokens.total = value
+  return true
 }
 
 const SAMPLING_DECISION = Buffer.from('sampling_decision')
