@@ -1,8 +1,8 @@
 // A script that calls process.exit() right after tracing: the exit cannot wait for the network, so
 // the SDK says synchronously what was not delivered and which spans never ended.
-import { spawn } from 'node:child_process'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { ensureSdkBuilt, ROOT } from './context-helpers.js'
+import { runModule } from '../helpers/run-module.js'
+import { ensureSdkBuilt } from './context-helpers.js'
 
 const PROGRAM = `
 import { llmobs } from '@llmobs/sdk'
@@ -12,24 +12,11 @@ llmobs.startSpan({ kind: 'tool', name: 'never-ended' })
 process.exit(0)
 `
 
-function run(source: string): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', source], {
-      cwd: ROOT,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    })
-    let stderr = ''
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    child.once('error', reject)
-    child.once('close', (code) => resolve({ code, stderr }))
-  })
-}
-
 beforeAll(() => ensureSdkBuilt(), 120_000)
 
 describe('the exit report', () => {
   it('says at process.exit() how many events were not delivered and names the spans still open', async () => {
-    const { code, stderr } = await run(PROGRAM)
+    const { code, stderr } = await runModule(PROGRAM)
     expect(code).toBe(0)
     expect(stderr).toContain(
       '[llmobs] the process exited with 1 span event(s) and 0 evaluation(s) not delivered; await llmobs.flush() (or shutdown()) before process.exit().',

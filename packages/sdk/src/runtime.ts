@@ -12,7 +12,7 @@ import { DISABLED_STATUS, type LLMObsStatus } from './api/status.js'
 import { OpenSpans } from './span/open-spans.js'
 import { reportAtExit, stopExitReport, type ExitReporter } from './internal/exit-report.js'
 import type { BackgroundCounts } from './background/background-tasks.js'
-import type { Diagnostics } from './internal/diagnostics.js'
+import { describeError, type Diagnostics } from './internal/diagnostics.js'
 import type { Report } from './internal/report.js'
 import type { SpanHost } from './span/span-host.js'
 import type { SpanRecord } from './span/span-record.js'
@@ -242,13 +242,4 @@ function failClosed(record: SpanRecord): SpanRecord {
     metadata: { _llmobs_processor_failed: true },
     collectionErrors: [...(record.collectionErrors ?? []), 'processor_failed'],
   })
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`
-  try {
-    return String(error)
-  } catch {
-    return 'unprintable error'
-  }
 }

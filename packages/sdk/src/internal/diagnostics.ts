@@ -62,7 +62,7 @@ export class Diagnostics {
   }
 
   error(message: string, cause?: unknown): void {
-    this.#emit('error', cause === undefined ? message : `${message}: ${describe(cause)}`)
+    this.#emit('error', cause === undefined ? message : `${message}: ${describeError(cause)}`)
   }
 
   /**
@@ -117,7 +117,7 @@ export class Diagnostics {
       if (!this.#loggerBroken) {
         this.#loggerBroken = true
         writeStderr(
-          `${PREFIX} the configured logger threw (${describe(loggerError)}); diagnostics go to stderr`,
+          `${PREFIX} the configured logger threw (${describeError(loggerError)}); diagnostics go to stderr`,
         )
       }
     }
@@ -136,7 +136,8 @@ function writeStderr(line: string): void {
   }
 }
 
-function describe(cause: unknown): string {
+/** `Name: message` of an error, or its text; never throws. */
+export function describeError(cause: unknown): string {
   if (cause instanceof Error) return `${cause.name}: ${cause.message}`
   try {
     return String(cause)
