@@ -35,7 +35,7 @@ export interface LLMObsOptions {
   /** Throw `LLMObsError` on API misuse instead of logging (for tests and development). */
   strict?: boolean
   logger?: Logger
-  /** `LLMOBS_LOG_LEVEL`; default `warn`. */
+  /** `LLMOBS_LOG_LEVEL`; default `warn`, or `debug` when `DD_TRACE_DEBUG` / `LLMOBS_DEBUG` is true. */
   logLevel?: LogLevel
   processor?: SpanProcessor
   /** Bounded buffers: at most this many queued items per stream (default 100,000). */
@@ -120,7 +120,10 @@ export function resolveConfig(
     tags: Object.freeze({ ...parseTags(env.DD_TAGS), ...options.tags }),
     strict: options.strict ?? env.LLMOBS_STRICT === 'true',
     logger: options.logger,
-    logLevel: resolveLogLevel(options.logLevel ?? str(env.LLMOBS_LOG_LEVEL), warnings),
+    logLevel: resolveLogLevel(
+      options.logLevel ?? str(env.LLMOBS_LOG_LEVEL) ?? (isDebugEnv(env) ? 'debug' : undefined),
+      warnings,
+    ),
     processor: options.processor,
     maxQueueItems: clampNumber('maxQueueItems', options.maxQueueItems, 100_000, 1, 10_000_000, warnings),
     maxQueueBytes: clampNumber(
@@ -211,4 +214,9 @@ export function parseTags(text: string | undefined): Record<string, string> {
     tags[pair.slice(0, at)] = pair.slice(at + 1)
   }
   return tags
+}
+
+/** `DD_TRACE_DEBUG` (as `dd-trace` reads it) or `LLMOBS_DEBUG`: a line per payload sent. */
+function isDebugEnv(env: Environment): boolean {
+  return [env.DD_TRACE_DEBUG, env.LLMOBS_DEBUG].some((v) => v !== undefined && /^(true|1)$/i.test(v.trim()))
 }

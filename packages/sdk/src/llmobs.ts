@@ -117,6 +117,14 @@ class LLMObsClient implements LLMObs {
         strict: config.strict,
       })
       for (const warning of warnings) diagnostics.warn(warning)
+      // The startup line (as dd-trace's startup logs): where data goes. Shown at info and debug.
+      diagnostics.info(
+        `llmobs ${SDK_VERSION} started: ml_app=${config.mlApp}, mode=${config.mode}` +
+          (config.exporter === undefined
+            ? `, agent=${config.agentUrl}${config.mode === 'agentless' || config.mode === 'auto' ? `, site=${config.site}` : ''}`
+            : ', custom exporter') +
+          `, sampleRate=${config.sampleRate}`,
+      )
       const exporter = config.exporter ?? createDatadogExporter(config, diagnostics)
       this.#diagnostics = diagnostics
       const runtime = new Runtime(config, diagnostics, exporter)

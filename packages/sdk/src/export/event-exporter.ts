@@ -282,7 +282,14 @@ export class EventExporter implements Exporter {
     )
     this.#stats.requests += outcome.attempts
     this.#stats.bytes += body.length * outcome.attempts
-    if (outcome.status === 'success') return true
+    if (outcome.status === 'success') {
+      this.#diagnostics.debug(
+        `sent ${count} ${stream === 'spans' ? 'span event(s)' : 'evaluation(s)'} (${body.length} bytes) to ` +
+          `${url.host}${url.pathname} in ${routed.route.mode} mode` +
+          (outcome.attempts > 1 ? ` after ${outcome.attempts} attempts` : ''),
+      )
+      return true
+    }
     this.#stats.errors++
     this.#report(
       `send-failed-${stream}-${outcome.statusCode ?? 'network'}`,

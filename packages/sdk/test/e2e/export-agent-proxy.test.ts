@@ -241,3 +241,30 @@ describe('llmobs.status()', () => {
     await llmobs.shutdown()
   })
 })
+
+describe('debug output', () => {
+  it('DD_TRACE_DEBUG / LLMOBS_DEBUG: a startup line saying where data goes, and a line per payload sent', async () => {
+    const { createLLMObsWithEnv } = await import('../../src/llmobs.js')
+    for (const variable of ['DD_TRACE_DEBUG', 'LLMOBS_DEBUG']) {
+      const logged: string[] = []
+      const record = (m: string) => logged.push(m)
+      const llmobs = createLLMObsWithEnv(
+        { mlApp: 'debugging', logger: { debug: record, info: record, warn: record, error: record } },
+        { [variable]: 'true', DD_TRACE_AGENT_URL: agent.url },
+      )
+      llmobs.trace({ kind: 'task', name: 't' }, () => 1)
+      await llmobs.flush()
+      await llmobs.shutdown()
+      expect(logged[0]).toMatch(
+        new RegExp(
+          `^\\[llmobs\\] llmobs \\S+ started: ml_app=debugging, mode=auto, agent=${agent.url}, site=datadoghq.com`,
+        ),
+      )
+      expect(logged).toContainEqual(
+        expect.stringMatching(
+          /^\[llmobs\] sent 1 span event\(s\) \(\d+ bytes\) to 127\.0\.0\.1:\d+\/evp_proxy\/v2\/api\/v2\/llmobs in agent-proxy mode$/,
+        ),
+      )
+    }
+  })
+})
