@@ -45,6 +45,12 @@ export interface LLMObsOptions {
    * 100,000 typical spans, ~0.9 kB each as JSON, must fit while nothing can be sent).
    */
   maxQueueBytes?: number
+  /**
+   * The characters of input, output, metadata and tags one span may carry (default 1 MiB, at most
+   * 4 MiB). Longer spans are cut, largest strings first with a visible marker, before they are
+   * serialised, so a 100 MB value never blocks the app.
+   */
+  maxSpanSize?: number
   /** One HTTP request's timeout (default 5 s). */
   requestTimeoutMs?: number
   /** Replace the Datadog exporter (e.g. the in-memory one from `@llmobs/sdk/testing`). */
@@ -70,6 +76,7 @@ export interface ResolvedConfig {
   readonly processor: SpanProcessor | undefined
   readonly maxQueueItems: number
   readonly maxQueueBytes: number
+  readonly maxSpanSize: number
   readonly requestTimeoutMs: number
   readonly exporter: Exporter | undefined
 }
@@ -132,6 +139,14 @@ export function resolveConfig(
       128 * 1024 * 1024,
       1024,
       2 ** 31,
+      warnings,
+    ),
+    maxSpanSize: clampNumber(
+      'maxSpanSize',
+      options.maxSpanSize,
+      1024 * 1024,
+      4096,
+      4 * 1024 * 1024,
       warnings,
     ),
     requestTimeoutMs: clampNumber('requestTimeoutMs', options.requestTimeoutMs, 5000, 100, 120_000, warnings),

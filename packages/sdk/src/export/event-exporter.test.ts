@@ -140,16 +140,18 @@ describe('EventExporter', () => {
     expect(lines.some((l) => l.includes('toJSON refuses'))).toBe(true)
   })
 
-  it('trims an oversized span on its way out', async () => {
-    const e = exporter({})
-    e.exportSpan(makeRecord({ kind: 'task', input: { value: 'x'.repeat(6 * 1024 * 1024) }, output: {} }))
-    expect((await e.flush()).spans.sent).toBe(1)
+  it('trims an oversized span to maxSpanSize before serialising it, and says so once', async () => {
+    const e = exporter({ maxSpanSize: 64 * 1024 })
+    const big = 'x'.repeat(6 * 1024 * 1024)
+    for (let i = 0; i < 3; i++) e.exportSpan(makeRecord({ kind: 'task', input: { value: big }, output: {} }))
+    expect((await e.flush()).spans.sent).toBe(3)
     const [envelope] = JSON.parse(server.received[0]!.body) as Array<{ spans: SpanEvent[] }>
-    expect(envelope!.spans[0]!.collection_errors).toEqual(['trimmed_io'])
-    expect(envelope!.spans[0]!.meta.input.value).toMatch(
-      /\[llmobs: trimmed 1\.\d MB to fit the 5 MiB event limit\]$/,
+    const value = envelope!.spans[0]!.meta.input.value as string
+    expect(value.length).toBeLessThanOrEqual(64 * 1024)
+    expect(value).toMatch(
+      /^x+\.\.\.\[llmobs: trimmed \d+ of 6291456 characters to fit the span size limit\]\.\.\.x+$/,
     )
-    expect(Buffer.byteLength(server.received[0]!.body)).toBeLessThanOrEqual(5 * 1024 * 1024)
+    expect(lines.filter((l) => l.includes('carried more than maxSpanSize'))).toHaveLength(1)
   })
 
   it('reports a full queue once and shows the drops in flush()', async () => {

@@ -10,6 +10,8 @@ import type { Transport } from '../transport/transport.js'
 import { createTransportStats } from '../transport/transport-stats.js'
 export type { ExporterStats } from './exporter.js'
 import { fitSpanEvent } from './event-trimmer.js'
+import { fitRecord } from './fit-record.js'
+import { RecordQueue } from './record-queue.js'
 import { EventWriter } from './event-writer.js'
 import { EXIT_FLUSH_BUDGET_MS, registerExitFlush, unregisterExitFlush } from './exit-flush.js'
 import type { Exporter, ExporterStats, FlushOptions, FlushResult } from './exporter.js'
@@ -44,6 +46,9 @@ export interface EventExporterOptions {
   readonly exitBudgetMs?: number
 }
 
+/** How long one turn of the event loop may spend encoding spans before it yields to the app. */
+const ENCODE_SLICE_MS = 2
+
 /** Used by `shutdown()` when no timeout is given: enough for one request's retries to play out. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 15_000
 
@@ -74,6 +79,11 @@ export class EventExporter implements Exporter {
   #shutdown: Promise<FlushResult> | undefined
   readonly #settled = new SettledCounts()
   #lastError: { message: string; atMs: number } | undefined
+  /** Finished spans not serialised yet (see `exportSpan`). */
+  readonly #unencoded = new RecordQueue<SpanRecord>()
+  #encodingScheduled = false
+  readonly #encodedWaiters: Array<() => void> = []
+  #closed = false
 
   constructor(options: EventExporterOptions) {
     const { config } = options
@@ -106,11 +116,58 @@ export class EventExporter implements Exporter {
 
   /** Whether anything is queued or in flight. */
   get busy(): boolean {
-    return this.#spans.busy || this.#evaluations.busy
+    return this.#unencoded.size > 0 || this.#spans.busy || this.#evaluations.busy
   }
 
+  /**
+   * Never serialises on the caller's path: the record waits (bounded) and is encoded a few
+   * milliseconds' worth at a time on later turns of the event loop, so `span.end()` stays cheap
+   * whatever the span carries.
+   */
   exportSpan(record: SpanRecord): void {
+    if (this.#closed || this.#unencoded.size >= this.#config.maxQueueItems) {
+      this.#spans.countDropped()
+      if (!this.#closed) this.#spans.reportOverflow()
+      return
+    }
+    this.#unencoded.push(record)
+    this.#scheduleEncoding()
+  }
+
+  #scheduleEncoding(): void {
+    if (this.#encodingScheduled) return
+    this.#encodingScheduled = true
+    setImmediate(this.#encodeSlice).unref()
+  }
+
+  /** Encodes records for at most one slice of time, then yields to the app. */
+  readonly #encodeSlice = (): void => {
+    this.#encodingScheduled = false
+    const deadline = performance.now() + ENCODE_SLICE_MS
+    let record: SpanRecord | undefined
+    while ((record = this.#unencoded.shift()) !== undefined) {
+      this.#encodeSpan(record)
+      if (performance.now() >= deadline) break
+    }
+    if (this.#unencoded.size > 0) this.#scheduleEncoding()
+    else this.#encodedWaiters.splice(0).forEach((resolve) => resolve())
+  }
+
+  /** Resolves once every record handed to `exportSpan` so far is encoded and queued. */
+  #encoded(): Promise<void> {
+    if (this.#unencoded.size === 0) return Promise.resolve()
+    return new Promise((resolve) => this.#encodedWaiters.push(resolve))
+  }
+
+  #encodeSpan(original: SpanRecord): void {
     try {
+      const record = fitRecord(original, this.#config.maxSpanSize)
+      if (record !== original) {
+        this.#report(
+          'truncated-span',
+          `span "${record.name}" carried more than maxSpanSize (${this.#config.maxSpanSize} characters of input, output, metadata and tags); its longest values were trimmed (${(record.collectionErrors ?? []).join(', ')})`,
+        )
+      }
       let json: string
       try {
         json = this.#spanJson(record)
@@ -171,6 +228,7 @@ export class EventExporter implements Exporter {
 
   /** Resolves with what this flush settled (since the previous flush returned); totals are in stats(). */
   async flush(options: FlushOptions = {}): Promise<FlushResult> {
+    await this.#encoded()
     if (!this.#routes.decided) {
       // auto mode with no agent yet: ask again now; if there is still none, what is queued stays
       // queued (neither sent nor failed) instead of waiting for an agent that may never come.
@@ -216,7 +274,7 @@ export class EventExporter implements Exporter {
     const route = this.#routes.current
     return {
       mode: route === undefined ? 'unresolved' : route.ok ? route.route.mode : 'unavailable',
-      spans: { ...this.#spans.counts, queued: this.#spans.queued },
+      spans: { ...this.#spans.counts, queued: this.#spans.queued + this.#unencoded.size },
       evaluations: { ...this.#evaluations.counts, queued: this.#evaluations.queued },
       transport: { ...this.#stats },
       lastError: this.#lastError,
@@ -228,12 +286,18 @@ export class EventExporter implements Exporter {
    * waits are cut short (their items fail too). Used when the exit budget is spent.
    */
   abandon(): void {
+    this.#closed = true
+    const unencoded = this.#unencoded.size
+    this.#unencoded.clear()
+    this.#spans.countFailed(unencoded)
+    this.#encodedWaiters.splice(0).forEach((resolve) => resolve())
     this.#spans.close()
     this.#evaluations.close()
     this.#abort.abort()
   }
 
   async #close(timeoutMs: number): Promise<FlushResult> {
+    await this.#encoded()
     await this.#settle(timeoutMs)
     // Past the deadline: what is still queued fails now, and in-flight retries stop waiting.
     this.abandon()

@@ -92,6 +92,16 @@ export class EventWriter {
     this.#counts.dropped += count
   }
 
+  /** Counts items that were accepted but can no longer be sent (the exporter stopped first). */
+  countFailed(count: number): void {
+    this.#counts.failed += count
+  }
+
+  /** Reports a full queue upstream of this writer the way its own overflow is reported. */
+  reportOverflow(): void {
+    this.#options.onOverflow()
+  }
+
   /**
    * Sends everything queued now and resolves when every item queued before the call is settled,
    * or when `timeoutMs` passes.

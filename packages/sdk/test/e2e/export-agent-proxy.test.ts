@@ -177,13 +177,17 @@ describe('export through the agent EVP proxy', () => {
     })
     const byId = new Map(events.map((e) => [e.span_id, e]))
     expect(byId.get(trimmed.spanId)?.collection_errors).toEqual(['trimmed_io'])
-    expect(byId.get(trimmed.spanId)?.meta.input.value).toMatch(
-      /\[llmobs: trimmed 2\.\d MB to fit the 5 MiB event limit\]$/,
+    // Cut before serialising, to maxSpanSize (1 MiB by default), keeping its beginning and ending.
+    const value = byId.get(trimmed.spanId)?.meta.input.value as string
+    expect(value.length).toBeLessThanOrEqual(MiB)
+    expect(value).toMatch(
+      /^x+\.\.\.\[llmobs: trimmed \d+ of 7340032 characters to fit the span size limit\]\.\.\.x+$/,
     )
     expect(byId.get(dropped.spanId)?.collection_errors).toEqual(['dropped_io'])
     expect(byId.get(dropped.spanId)?.meta.input).toEqual({ value: DROPPED_VALUE_MARKER })
     expect(byId.get(small.spanId)?.collection_errors).toBeUndefined()
-    expect(lines).toHaveLength(1) // one report of the trimming, not one per span
+    // One report per kind of cut (before and after serialising), not one per span.
+    expect(lines).toHaveLength(2)
   })
 })
 

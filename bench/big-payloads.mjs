@@ -1,0 +1,87 @@
+// Spans carrying 10 MB and 100 MB values: what they cost the app. Reports p99 of span.annotate() and
+// span.end() and the event-loop delay (monitorEventLoopDelay, 1 ms resolution) while such spans are
+// exported to a stand-in agent, for llmobs at its default maxSpanSize and at smaller ones.
+//   node bench/big-payloads.mjs [--quick]
+import http from 'node:http'
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
+import { createLLMObs } from '@llmobs/sdk'
+
+const quick = process.argv.includes('--quick')
+const SPANS = quick ? 5 : 20
+
+function startAgent() {
+  const server = http.createServer((req, res) => {
+    req.resume()
+    req.on('end', () => {
+      const info = req.url === '/info'
+      res.writeHead(info ? 200 : 202, { 'content-type': 'application/json' })
+      res.end(info ? '{"endpoints":["/evp_proxy/v2/"]}' : '{}')
+    })
+  })
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)))
+}
+
+const p99 = (values) => [...values].sort((a, b) => a - b)[Math.ceil(values.length * 0.99) - 1]
+
+async function run(agentUrl, megabytes, maxSpanSize) {
+  const llmobs = createLLMObs({
+    mlApp: 'bench-big',
+    agentUrl,
+    mode: 'agent-proxy',
+    logLevel: 'silent',
+    maxSpanSize,
+  })
+  llmobs.trace({ kind: 'task', name: 'warm-up' }, () => 1)
+  await llmobs.flush()
+  const big = 'x'.repeat(megabytes * 1024 * 1024)
+  big.charCodeAt(0) // flat, as a string read from the network is
+  const annotate = []
+  const end = []
+  const loop = monitorEventLoopDelay({ resolution: 1 })
+  loop.enable()
+  for (let i = 0; i < SPANS; i++) {
+    const span = llmobs.startSpan({ kind: 'llm', name: 'big', modelName: 'm' })
+    let t = performance.now()
+    span.annotate({
+      inputData: big,
+      outputData: big,
+      metadata: { blob: big },
+      tags: { big: big.slice(0, 64 * 1024) },
+      metrics: { inputTokens: 1 },
+    })
+    annotate.push(performance.now() - t)
+    t = performance.now()
+    span.end()
+    end.push(performance.now() - t)
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+  const settled = await llmobs.flush()
+  loop.disable()
+  await llmobs.shutdown()
+  return {
+    annotateP99: p99(annotate),
+    endP99: p99(end),
+    loopP99: loop.percentile(99) / 1e6,
+    loopMax: loop.max / 1e6,
+    sent: settled.spans.sent,
+  }
+}
+
+const agent = await startAgent()
+const agentUrl = `http://127.0.0.1:${agent.address().port}`
+const rows = []
+for (const megabytes of [10, 100]) {
+  for (const maxSpanSize of [1024 * 1024, 256 * 1024, 64 * 1024]) {
+    const r = await run(agentUrl, megabytes, maxSpanSize)
+    rows.push(
+      `| ${megabytes} MB | ${maxSpanSize / 1024} KiB | ${r.annotateP99.toFixed(2)} | ${r.endP99.toFixed(2)} | ${r.loopP99.toFixed(1)} | ${r.loopMax.toFixed(1)} | ${r.sent}/${SPANS} |`,
+    )
+  }
+}
+agent.close()
+console.log(`node ${process.version}, ${SPANS} spans per row\n`)
+console.log(
+  '| value size | maxSpanSize | annotate p99 ms | end p99 ms | loop delay p99 ms | loop max ms | sent |',
+)
+console.log('| --- | --- | --- | --- | --- | --- | --- |')
+for (const row of rows) console.log(row)

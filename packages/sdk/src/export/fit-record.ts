@@ -1,0 +1,128 @@
+import type { SpanRecord } from '../span/span-record.js'
+
+/** The part of a span that may be cut to fit: everything else (ids, timing, metrics, error) stays. */
+type Part = 'input' | 'output' | 'metadata' | 'tags'
+
+const PARTS: readonly Part[] = ['input', 'output', 'metadata', 'tags']
+const COLLECTION_ERROR: Record<Part, string> = {
+  input: 'trimmed_io',
+  output: 'trimmed_io',
+  metadata: 'trimmed_metadata',
+  tags: 'trimmed_tags',
+}
+// Strings shorter than this are never cut: the marker would be about as long.
+const MIN_CUT_CHARS = 256
+// Past this many strings the rest count whole towards the size and are never cut (bounded work).
+const MAX_SLOTS = 100_000
+
+/**
+ * Makes a span's data fit `budgetChars` before it is ever serialised, so a 10 MB or 100 MB value
+ * costs what the budget costs, not what the value costs. Sizes are string lengths, read without
+ * building any text. When the total is over budget, the longest strings of input, output, metadata
+ * and tags are cut first, all to one common length ("water filling"), each keeping its beginning and
+ * ending in a visible marker; `collection_errors` says which parts were cut. Ids, kind, name, timing,
+ * metrics and error are never touched. Returns the same record when it fits (the common case costs
+ * one walk over the span's values). Pure: objects shared with the user are copied, never changed.
+ *
+ * @example
+ * const fitted = fitRecord(record, 1024 * 1024)
+ */
+export function fitRecord(record: SpanRecord, budgetChars: number): SpanRecord {
+  const lengths: number[] = []
+  let total = 0
+  for (const part of PARTS) total += measure(record[part], lengths)
+  if (total <= budgetChars) return record
+
+  const cap = waterLevel(lengths, total, budgetChars)
+  const cut = new Set<Part>()
+  const replaced: Partial<Record<Part, unknown>> = {}
+  for (const part of PARTS) {
+    const before = record[part]
+    const after = cutStrings(before, cap)
+    if (after !== before) {
+      replaced[part] = after
+      cut.add(part)
+    }
+  }
+  if (cut.size === 0) return record
+  const errors = new Set(record.collectionErrors ?? [])
+  for (const part of cut) errors.add(COLLECTION_ERROR[part])
+  return Object.freeze({ ...record, ...replaced, collectionErrors: [...errors] }) as SpanRecord
+}
+
+/** Sum of the string lengths in `value` (keys included); each long string's length goes in `lengths`. */
+function measure(value: unknown, lengths: number[]): number {
+  if (typeof value === 'string') {
+    if (value.length >= MIN_CUT_CHARS && lengths.length < MAX_SLOTS) lengths.push(value.length)
+    return value.length
+  }
+  if (value === null || typeof value !== 'object') return 8
+  let sum = 2
+  if (Array.isArray(value)) {
+    for (const item of value) sum += measure(item, lengths) + 1
+    return sum
+  }
+  for (const key in value) {
+    sum += key.length + 4 + measure((value as Record<string, unknown>)[key], lengths)
+  }
+  return sum
+}
+
+/**
+ * The length every string longer than it is cut to, so that the total fits: the largest cut first.
+ * With the lengths sorted in descending order, capping the k longest at C saves sum(top k) - k·C.
+ */
+function waterLevel(lengths: number[], total: number, budget: number): number {
+  lengths.sort((a, b) => b - a)
+  const excess = total - budget
+  let topSum = 0
+  for (let k = 1; k <= lengths.length; k++) {
+    topSum += lengths[k - 1] as number
+    const next = lengths[k] ?? MIN_CUT_CHARS
+    // Capping the k longest at `next` would save this much; enough once it covers the excess.
+    if (topSum - k * next >= excess) return Math.max(MIN_CUT_CHARS, Math.floor((topSum - excess) / k))
+  }
+  return MIN_CUT_CHARS
+}
+
+/** `value` with every string longer than `cap` cut; the same reference when nothing inside changes. */
+function cutStrings(value: unknown, cap: number): unknown {
+  if (typeof value === 'string') return value.length > cap ? cutString(value, cap) : value
+  if (value === null || typeof value !== 'object') return value
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i]
+      const after = cutStrings(item, cap)
+      if (after !== item) (copy ??= value.slice())[i] = after
+    }
+    return copy ?? value
+  }
+  let copy: Record<string, unknown> | undefined
+  for (const key in value) {
+    const item = (value as Record<string, unknown>)[key]
+    const after = cutStrings(item, cap)
+    if (after !== item) (copy ??= { ...(value as Record<string, unknown>) })[key] = after
+  }
+  return copy ?? value
+}
+
+/** The beginning and the ending of `text`, `cap` characters in all, around a marker. */
+function cutString(text: string, cap: number): string {
+  const marker = `...[llmobs: trimmed ${text.length - cap} of ${text.length} characters to fit the span size limit]...`
+  const keep = Math.max(0, cap - marker.length)
+  let head = Math.ceil(keep * 0.75)
+  let tail = text.length - (keep - head)
+  // Never split a surrogate pair: half of one would become a replacement character.
+  if (head > 0 && isHighSurrogate(text.charCodeAt(head - 1))) head--
+  if (tail < text.length && isLowSurrogate(text.charCodeAt(tail))) tail++
+  return `${text.slice(0, head)}${marker}${text.slice(tail)}`
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff
+}
