@@ -87,10 +87,11 @@ afterAll(async () => {
 })
 
 describe('README examples', () => {
-  it('"Five minutes with the SDK" and "In your tests" type-check under tsc --strict', async () => {
+  it('"Five minutes with the SDK", "User feedback" and "In your tests" type-check under tsc --strict', async () => {
     const files = [
       writeExample('five-minutes', exampleAfter('## Five minutes with the SDK')),
       writeExample('in-your-tests', exampleAfter('### In your tests')),
+      writeExample('user-feedback', exampleAfter('### User feedback')),
     ]
     expect(await typeCheck(files)).toBe('')
   }, 60_000)
@@ -114,6 +115,27 @@ describe('README examples', () => {
     )
     const answerSpan = detail.spans.find((s) => s.name === 'answer')!
     expect(evaluations.evaluations[0]?.joinOn.spanId).toBe(answerSpan.spanId)
+  }, 60_000)
+
+  it('"User feedback" runs as written: the feedback joins the span by its key, and the session', async () => {
+    const file = writeExample('user-feedback-run', exampleAfter('### User feedback'))
+    const { stderr } = await execute(file, { DD_TRACE_AGENT_URL: collector.url })
+    expect(stderr).toBe('')
+    const list = await collector.waitFor<{ traces: Array<{ traceId: string; name: string }> }>(
+      '/api/traces?mlApp=support-bot',
+      (answer) => answer.traces.some((t) => t.name === 'chat'),
+    )
+    const traceId = list.traces.find((t) => t.name === 'chat')!.traceId
+    const detail = await collector.waitFor<{
+      spans: Array<{ name: string; evaluations: Array<{ label: string; kind: string; value: unknown }> }>
+    }>(`/api/traces/${traceId}`, (t) => t.spans.some((s) => s.evaluations.length > 0))
+    expect(detail.spans.find((s) => s.name === 'reply')?.evaluations).toMatchObject([
+      { label: 'thumbs', kind: 'feedback', value: true },
+    ])
+    const session = await collector.query<{ evaluations: Array<{ label: string; value: unknown }> }>(
+      '/api/sessions/session-42',
+    )
+    expect(session.evaluations).toMatchObject([{ label: 'comment', value: 'Fast and right' }])
   }, 60_000)
 
   it('"In your tests" runs as written and finds the span it describes', async () => {

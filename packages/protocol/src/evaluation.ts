@@ -46,10 +46,13 @@ export interface FeedbackMetric extends MetricValues {
   metadata?: Record<string, unknown>
 }
 
+/** What the eval-metric endpoint carries: evaluations and feedback, in one stream. */
+export type MetricEvent = EvaluationMetric | FeedbackMetric
+
 export interface EvaluationPayload {
   data: {
     type: 'evaluation_metric'
-    attributes: { metrics: Array<EvaluationMetric | FeedbackMetric> }
+    attributes: { metrics: MetricEvent[] }
   }
 }
 

@@ -53,9 +53,10 @@ export type {
   EvaluationTarget,
   EvaluationMetricType,
 } from './evaluation/evaluation-options.js'
+export type { FeedbackOptions, FeedbackSubmitter, FeedbackTarget } from './evaluation/feedback-options.js'
 export type { PlainContext } from './context/plain-context.js'
 export type { LLMObsOptions, ExportMode, SpanProcessor } from './config.js'
 export type { Exporter, ExporterStats, FlushOptions, FlushResult, StreamCounts } from './export/exporter.js'
 export { LLMObsError, type Logger, type LogLevel } from './internal/diagnostics.js'
-export { SPAN_KINDS, type SpanKind } from '@llmobs/protocol'
+export { SPAN_KINDS, type SpanKind, type FeedbackMetricType } from '@llmobs/protocol'
 export { SDK_VERSION } from './internal/version.js'

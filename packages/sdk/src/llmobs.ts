@@ -1,3 +1,4 @@
+import type { MetricEvent } from '@llmobs/protocol'
 import type { Annotation } from './annotation/annotation.js'
 import { annotateWithRuntime } from './api/annotate.js'
 import { runBackground, type BackgroundOptions, type BackgroundOutcome } from './api/background.js'
@@ -18,7 +19,9 @@ import { traceWithRuntime } from './api/trace.js'
 import { wrapValidated } from './api/wrap.js'
 import { resolveConfig, type Environment, type LLMObsOptions } from './config.js'
 import { buildEvaluation } from './evaluation/build-evaluation.js'
+import { buildFeedback } from './evaluation/build-feedback.js'
 import type { EvaluationOptions, EvaluationTarget } from './evaluation/evaluation-options.js'
+import type { FeedbackOptions, FeedbackTarget } from './evaluation/feedback-options.js'
 import { createDatadogExporter } from './export/datadog-exporter.js'
 import { PreInitExporter } from './export/pre-init-exporter.js'
 import type { PlainContext } from './context/plain-context.js'
@@ -47,6 +50,7 @@ const PUBLIC_METHODS = [
   'annotate',
   'exportSpan',
   'submitEvaluation',
+  'submitFeedback',
   'flush',
   'status',
   'shutdown',
@@ -213,13 +217,33 @@ class LLMObsClient implements LLMObs {
   }
 
   submitEvaluation(target: EvaluationTarget, options: EvaluationOptions): void {
+    this.#submitMetric('submitEvaluation', 'evaluation', (mlApp, now) =>
+      buildEvaluation(target, options, mlApp, now),
+    )
+  }
+
+  submitFeedback(target: FeedbackTarget, feedback: FeedbackOptions): void {
+    this.#submitMetric('submitFeedback', 'feedback', (mlApp, now) =>
+      buildFeedback(target, feedback, mlApp, now),
+    )
+  }
+
+  /** Builds an evaluation or feedback and exports it; every problem is reported, nothing invalid sent. */
+  #submitMetric(
+    api: string,
+    what: string,
+    build: (
+      mlApp: string,
+      nowMs: number,
+    ) => { metric: MetricEvent | undefined; problems: readonly { code: string; message: string }[] },
+  ): void {
     const runtime = this.#current()
     if (runtime === undefined) return
-    let built: ReturnType<typeof buildEvaluation>
+    let built: ReturnType<typeof build>
     try {
-      built = buildEvaluation(target, options, runtime.config.mlApp, Date.now())
+      built = build(runtime.config.mlApp, Date.now())
     } catch (error) {
-      runtime.diagnostics.error('building the evaluation failed; it was not sent', error)
+      runtime.diagnostics.error(`building the ${what} failed; it was not sent`, error)
       return
     }
     if (built.metric !== undefined) {
@@ -232,14 +256,11 @@ class LLMObsClient implements LLMObs {
     if (runtime.diagnostics.strict) {
       runtime.reportMisuse(
         first.code,
-        `submitEvaluation(): ${problems.map((p) => p.message).join(' ')} The evaluation was not sent.`,
+        `${api}(): ${problems.map((p) => p.message).join(' ')} The ${what} was not sent.`,
       )
     }
     for (const problem of problems) {
-      runtime.reportMisuse(
-        problem.code,
-        `submitEvaluation(): ${problem.message} The evaluation was not sent.`,
-      )
+      runtime.reportMisuse(problem.code, `${api}(): ${problem.message} The ${what} was not sent.`)
     }
   }
 

@@ -1,4 +1,4 @@
-import type { EvaluationMetric } from '@llmobs/protocol'
+import type { MetricEvent } from '@llmobs/protocol'
 import {
   BACKGROUND_WAIT_DEFAULT_MS,
   type LLMObsFlushOptions,
@@ -95,7 +95,7 @@ export class Runtime implements SpanHost, ExitReporter {
     return result
   }
 
-  exportEvaluation(metric: EvaluationMetric): void {
+  exportEvaluation(metric: MetricEvent): void {
     try {
       this.exporter.exportEvaluation(metric)
     } catch (error) {

@@ -92,4 +92,10 @@ export interface Annotation {
   tags?: Record<string, TagValue> | undefined
   prompt?: Prompt | undefined
   toolDefinitions?: readonly ToolDefinition[] | undefined
+  /**
+   * A key (a conversation or message id the app already has) that `llmobs.submitFeedback({
+   * feedbackJoinKey })` can name later, from anywhere, to attach user feedback to this span. Sent as
+   * the span tag `feedback_join_key:<key>`; at most 256 characters.
+   */
+  feedbackJoinKey?: string | undefined
 }

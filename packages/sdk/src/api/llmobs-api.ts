@@ -1,6 +1,7 @@
 import type { Annotation } from '../annotation/annotation.js'
 import type { LLMObsOptions } from '../config.js'
 import type { EvaluationOptions, EvaluationTarget } from '../evaluation/evaluation-options.js'
+import type { FeedbackOptions, FeedbackTarget } from '../evaluation/feedback-options.js'
 import type { PlainContext } from '../context/plain-context.js'
 import type { HeaderRecord, HeaderSource, InjectOptions } from '../context/propagation/index.js'
 import type { ExportedSpan, Span } from '../span/span.js'
@@ -119,6 +120,22 @@ export interface LLMObs {
    * llmobs.submitEvaluation(llmobs.exportSpan(span)!, { label: 'faithfulness', metricType: 'score', value: 0.92 })
    */
   submitEvaluation(target: EvaluationTarget, options: EvaluationOptions): void
+
+  /**
+   * Sends feedback from the people using the app (a thumbs up, a rating, a correction) about exactly
+   * one of a span, a trace (`{ traceId }`), a session (`{ sessionId }`) or the spans carrying a
+   * feedback join key (`{ feedbackJoinKey }`, see `annotate({ feedbackJoinKey })`). `submitter` is
+   * required. Invalid feedback is reported and not sent.
+   *
+   * @example
+   * llmobs.submitFeedback(llmobs.exportSpan(span)!, {
+   *   label: 'thumbs', metricType: 'boolean', value: true, submitter: { id: userId, type: 'human' },
+   * })
+   * llmobs.submitFeedback({ feedbackJoinKey: messageId }, {
+   *   label: 'correction', metricType: 'text', value: 'Paris, not Lyon', submitter: { id: userId },
+   * })
+   */
+  submitFeedback(target: FeedbackTarget, feedback: FeedbackOptions): void
 
   /**
    * Sends everything queued so far; resolves with the counts of sent, failed and dropped items.

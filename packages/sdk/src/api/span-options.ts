@@ -18,6 +18,8 @@ export interface SpanOptions {
   /** Overrides the configured ml_app for this span and its children. */
   mlApp?: string | undefined
   tags?: Record<string, TagValue> | undefined
+  /** A key `llmobs.submitFeedback({ feedbackJoinKey })` can name later (see `Annotation.feedbackJoinKey`). */
+  feedbackJoinKey?: string | undefined
 }
 
 /**

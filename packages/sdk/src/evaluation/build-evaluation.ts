@@ -1,21 +1,16 @@
-import {
-  METRIC_TYPES,
-  traceIdToHex32,
-  type EvaluationMetric,
-  type JoinOn,
-  type MetricType,
-} from '@llmobs/protocol'
-import { flattenTags } from '../internal/flatten-tags.js'
+import { METRIC_TYPES, traceIdToHex32, type EvaluationMetric, type JoinOn } from '@llmobs/protocol'
 import { isDecimalSpanId, isHex32TraceId } from '../internal/ids.js'
 import { describeType, isRecord } from '../internal/report.js'
-import { toJsonSafe } from '../internal/safe-json.js'
-import { SDK_VERSION } from '../internal/version.js'
 import { LiveSpan } from '../span/live-span.js'
+import {
+  appendOptionalFields,
+  appendValueFields,
+  validateMetricFields,
+  type MetricProblem,
+  type ReportProblem,
+} from './metric-fields.js'
 
-export interface EvaluationProblem {
-  readonly code: string
-  readonly message: string
-}
+export type EvaluationProblem = MetricProblem
 
 export type BuildResult =
   | { readonly metric: EvaluationMetric; readonly problems: readonly [] }
@@ -43,116 +38,20 @@ export function buildEvaluation(
     )
     return { metric: undefined, problems }
   }
-  const { label, value, mlApp, timestampMs, reasoning, assessment, metadata, tags } = options
-  if (typeof label !== 'string' || label === '') {
-    problem(
-      'invalid_metric_label',
-      `label must be a non-empty string naming the metric (e.g. "faithfulness"), got ${describeType(label)}.`,
-    )
-  } else if (label.includes('.')) {
-    problem(
-      'invalid_metric_label',
-      `label "${label}" must not contain "."; use "_" instead (e.g. "${label.replaceAll('.', '_')}").`,
-    )
-  }
-  const metricType =
-    typeof options.metricType === 'string' ? options.metricType.toLowerCase() : options.metricType
-  if (!isMetricType(metricType)) {
-    problem(
-      'invalid_metric_type',
-      `metricType must be one of ${METRIC_TYPES.join(', ')}, got ${JSON.stringify(options.metricType) ?? 'undefined'}.`,
-    )
-  } else {
-    checkValue(metricType, value, problem)
-  }
-  if (mlApp !== undefined && (typeof mlApp !== 'string' || mlApp === '')) {
-    problem(
-      'invalid_ml_app',
-      `mlApp must be a non-empty string, got ${describeType(mlApp)}; omit it to use the span's or the configured ml_app.`,
-    )
-  }
-  if (
-    timestampMs !== undefined &&
-    !(typeof timestampMs === 'number' && Number.isInteger(timestampMs) && timestampMs >= 0)
-  ) {
-    problem(
-      'invalid_timestamp',
-      `timestampMs must be a non-negative integer of epoch milliseconds (e.g. Date.now()), got ${String(timestampMs)}.`,
-    )
-  }
-  if (reasoning !== undefined && typeof reasoning !== 'string') {
-    problem('invalid_reasoning', `reasoning must be a string, got ${describeType(reasoning)}.`)
-  }
-  if (assessment !== undefined && assessment !== 'pass' && assessment !== 'fail') {
-    problem(
-      'invalid_assessment',
-      `assessment must be "pass" or "fail", got ${JSON.stringify(assessment) ?? describeType(assessment)}.`,
-    )
-  }
-  if (metadata !== undefined && !isRecord(metadata)) {
-    problem('invalid_metadata', `metadata must be a plain object, got ${describeType(metadata)}.`)
-  }
-  const tagMap = userTags(tags, problem)
-  if (problems.length > 0 || joined === undefined || !isMetricType(metricType))
-    return { metric: undefined, problems }
+  const fields = validateMetricFields(options, METRIC_TYPES, problem)
+  if (fields === undefined || joined === undefined) return { metric: undefined, problems }
 
-  const app = (mlApp as string | undefined) ?? joined.mlApp ?? configMlApp
-  const allTags = new Map<string, string>([
-    ['ddtrace.version', SDK_VERSION],
-    ['ml_app', app],
-  ])
-  for (const [key, tag] of tagMap) allTags.set(key, tag)
+  const app = fields.mlApp ?? joined.mlApp ?? configMlApp
   // Built field by field to keep dd-trace's key order: ..., ml_app, <type>_value, timestamp_ms, tags, ...
-  const wire: Record<string, unknown> = {
-    event_kind: 'evaluation',
-    join_on: joined.joinOn,
-    label,
-    metric_type: metricType,
-    ml_app: app,
-  }
-  wire[`${metricType}_value`] = metricType === 'json' ? toJsonSafe(value) : value
-  wire.timestamp_ms = (timestampMs as number | undefined) ?? Math.floor(nowMs)
-  wire.tags = flattenTags(allTags)
-  if (reasoning !== undefined) wire.reasoning = reasoning
-  if (metadata !== undefined) wire.metadata = toJsonSafe(metadata)
-  if (assessment !== undefined) wire.assessment = assessment
-  const metric = wire as unknown as EvaluationMetric
-  return { metric, problems: [] }
-}
-
-function isMetricType(value: unknown): value is MetricType {
-  return typeof value === 'string' && (METRIC_TYPES as readonly string[]).includes(value)
-}
-
-function checkValue(
-  type: MetricType,
-  value: unknown,
-  problem: (code: string, message: string) => void,
-): void {
-  const ok =
-    type === 'categorical'
-      ? typeof value === 'string'
-      : type === 'score'
-        ? typeof value === 'number' && Number.isFinite(value)
-        : type === 'boolean'
-          ? typeof value === 'boolean'
-          : isRecord(value)
-  if (ok) return
-  const expected = {
-    categorical: 'a string',
-    score: 'a finite number',
-    boolean: 'a boolean',
-    json: 'a plain object',
-  }[type]
-  problem(
-    'invalid_metric_value',
-    `value must be ${expected} for a ${type} metric, got ${describeType(value)}.`,
-  )
+  const wire: Record<string, unknown> = { event_kind: 'evaluation', join_on: joined.joinOn }
+  appendValueFields(wire, fields, app, nowMs)
+  appendOptionalFields(wire, fields)
+  return { metric: wire as unknown as EvaluationMetric, problems: [] }
 }
 
 function joinOn(
   target: unknown,
-  problem: (code: string, message: string) => void,
+  problem: ReportProblem,
 ): { joinOn: JoinOn; mlApp: string | undefined } | undefined {
   if (target instanceof LiveSpan) {
     return { joinOn: { span: { span_id: target.spanId, trace_id: target.traceId } }, mlApp: target.mlApp }
@@ -184,24 +83,4 @@ function joinOn(
     'the evaluation target must be a span, llmobs.exportSpan(span) ({ spanId: decimal, traceId: 32 hex }) or { tag: { key, value } }.',
   )
   return undefined
-}
-
-function userTags(tags: unknown, problem: (code: string, message: string) => void): Map<string, string> {
-  const map = new Map<string, string>()
-  if (tags === undefined) return map
-  if (!isRecord(tags)) {
-    problem(
-      'invalid_tags',
-      `tags must be an object of strings (e.g. { evaluator: "judge" }), got ${describeType(tags)}.`,
-    )
-    return map
-  }
-  for (const key of Object.keys(tags)) {
-    const value = tags[key]
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
-      map.set(key, String(value))
-    else
-      problem('invalid_tags', `tags.${key} must be a string, number or boolean, got ${describeType(value)}.`)
-  }
-  return map
 }

@@ -1,4 +1,4 @@
-import { LIMITS, type EvaluationMetric, type SpanEvent } from '@llmobs/protocol'
+import { LIMITS, type MetricEvent, type SpanEvent } from '@llmobs/protocol'
 import type { ResolvedConfig } from '../config.js'
 import type { Diagnostics } from '../internal/diagnostics.js'
 import type { SpanRecord } from '../span/span-record.js'
@@ -204,7 +204,7 @@ export class EventExporter implements Exporter {
     }
   }
 
-  exportEvaluation(metric: EvaluationMetric): void {
+  exportEvaluation(metric: MetricEvent): void {
     try {
       const json = this.#evaluationJson(metric)
       if (json === undefined) return
@@ -364,7 +364,7 @@ export class EventExporter implements Exporter {
   }
 
   /** An evaluation as JSON; undefined (counted as dropped and reported) when it has none. */
-  #evaluationJson(metric: EvaluationMetric): string | undefined {
+  #evaluationJson(metric: MetricEvent): string | undefined {
     let json: string | undefined
     try {
       json = JSON.stringify(metric)

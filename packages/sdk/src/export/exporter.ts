@@ -1,4 +1,4 @@
-import type { EvaluationMetric } from '@llmobs/protocol'
+import type { MetricEvent } from '@llmobs/protocol'
 import type { SpanRecord } from '../span/span-record.js'
 import type { TransportStats } from '../transport/transport-stats.js'
 
@@ -26,7 +26,7 @@ export interface FlushOptions {
  */
 export interface Exporter {
   exportSpan(record: SpanRecord): void
-  exportEvaluation(metric: EvaluationMetric): void
+  exportEvaluation(metric: MetricEvent): void
   /** Resolves when everything queued before the call is delivered or counted as failed or dropped. */
   flush(options?: FlushOptions): Promise<FlushResult>
   /** Flushes, then stops timers and releases sockets. Idempotent. */

@@ -1,4 +1,4 @@
-import type { EvaluationMetric } from '@llmobs/protocol'
+import type { MetricEvent } from '@llmobs/protocol'
 import type { SpanRecord } from '../span/span-record.js'
 import type { Exporter, FlushResult } from './exporter.js'
 
@@ -8,7 +8,7 @@ export const PRE_INIT_MAX_ITEMS = 1_000
 /** Where held items go once `init()` has built the real runtime. */
 export interface PreInitTarget {
   finish(record: SpanRecord): void
-  exportEvaluation(metric: EvaluationMetric): void
+  exportEvaluation(metric: MetricEvent): void
 }
 
 /**
@@ -18,7 +18,7 @@ export interface PreInitTarget {
  */
 export class PreInitExporter implements Exporter {
   #spans: SpanRecord[] = []
-  #evaluations: EvaluationMetric[] = []
+  #evaluations: MetricEvent[] = []
   #dropped = 0
 
   /** Items held, and items refused because the holder was full. */
@@ -31,7 +31,7 @@ export class PreInitExporter implements Exporter {
     else this.#dropped++
   }
 
-  exportEvaluation(metric: EvaluationMetric): void {
+  exportEvaluation(metric: MetricEvent): void {
     if (this.#evaluations.length < PRE_INIT_MAX_ITEMS) this.#evaluations.push(metric)
     else this.#dropped++
   }

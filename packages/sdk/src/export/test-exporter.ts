@@ -1,4 +1,4 @@
-import type { EvaluationMetric, SpanEvent, SpanKind } from '@llmobs/protocol'
+import type { EvaluationMetric, FeedbackMetric, MetricEvent, SpanEvent, SpanKind } from '@llmobs/protocol'
 import { resolveConfig, type ResolvedConfig } from '../config.js'
 import type { SpanRecord } from '../span/span-record.js'
 import type { Exporter, FlushResult } from './exporter.js'
@@ -39,7 +39,7 @@ export class TestExporter implements Exporter {
   readonly #config: ResolvedConfig
   readonly #maxItems: number
   readonly #spans: ExportedSpanEntry[] = []
-  readonly #evaluations: EvaluationMetric[] = []
+  readonly #evaluations: MetricEvent[] = []
   #droppedSpans = 0
   #droppedEvaluations = 0
   #shutDown = false
@@ -65,8 +65,14 @@ export class TestExporter implements Exporter {
     return this.#spans
   }
 
+  /** Evaluations, in the order they were submitted (feedback is in {@link feedback}). */
   get evaluations(): EvaluationMetric[] {
-    return this.#evaluations.slice()
+    return this.#evaluations.filter(isEvaluation)
+  }
+
+  /** Feedback from `submitFeedback()`, in the order it was submitted. */
+  get feedback(): FeedbackMetric[] {
+    return this.#evaluations.filter(isFeedback)
   }
 
   exportSpan(record: SpanRecord): void {
@@ -77,7 +83,7 @@ export class TestExporter implements Exporter {
     this.#spans.push({ event: encodeSpanEvent(record, this.#config), record })
   }
 
-  exportEvaluation(metric: EvaluationMetric): void {
+  exportEvaluation(metric: MetricEvent): void {
     if (this.#shutDown || this.#evaluations.length >= this.#maxItems) {
       this.#droppedEvaluations++
       return
@@ -104,7 +110,12 @@ export class TestExporter implements Exporter {
 
   /** Evaluations with this label (all of them without one). */
   findEvaluations(label?: string): EvaluationMetric[] {
-    return this.#evaluations.filter((metric) => label === undefined || metric.label === label)
+    return this.evaluations.filter((metric) => label === undefined || metric.label === label)
+  }
+
+  /** Feedback with this label (all of it without one). */
+  findFeedback(label?: string): FeedbackMetric[] {
+    return this.feedback.filter((metric) => label === undefined || metric.label === label)
   }
 
   /** Forgets everything exported so far, and the counts. */
@@ -148,4 +159,12 @@ function toPredicate(
     (query.mlApp === undefined || event.tags.includes(`ml_app:${query.mlApp}`)) &&
     (query.sessionId === undefined || event.session_id === query.sessionId) &&
     (query.status === undefined || event.status === query.status)
+}
+
+function isFeedback(metric: MetricEvent): metric is FeedbackMetric {
+  return metric.event_kind === 'feedback'
+}
+
+function isEvaluation(metric: MetricEvent): metric is EvaluationMetric {
+  return metric.event_kind !== 'feedback'
 }

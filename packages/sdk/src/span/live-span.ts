@@ -4,6 +4,7 @@ import { mergeMetadata } from '../annotation/normalize-metadata.js'
 import { mergeMetrics } from '../annotation/normalize-metrics.js'
 import { normalizeInput, normalizeOutput } from '../annotation/normalize-io.js'
 import { normalizePrompt, PROMPT_TRACKING_TAG } from '../annotation/normalize-prompt.js'
+import { withFeedbackJoinKey } from '../annotation/feedback-join-key.js'
 import { mergeTags, type SpanTags } from '../annotation/normalize-tags.js'
 import { normalizeToolDefinitions } from '../annotation/normalize-tool-definitions.js'
 import { createSnapshot, type AgentRef, type ContextSnapshot } from '../context/context-snapshot.js'
@@ -140,7 +141,8 @@ export class LiveSpan implements Span {
         )
         return
       }
-      const { inputData, outputData, metadata, metrics, tags, prompt, toolDefinitions } = annotation
+      const { inputData, outputData, metadata, metrics, tags, prompt, toolDefinitions, feedbackJoinKey } =
+        annotation
       if (inputData !== undefined) {
         if (explicit) this.#inputAnnotated = true
         const input = normalizeInput(this.kind, inputData, report)
@@ -154,6 +156,7 @@ export class LiveSpan implements Span {
       if (metadata !== undefined) mergeMetadata((this.#metadata ??= {}), metadata, report)
       if (metrics !== undefined) mergeMetrics((this.#metrics ??= {}), metrics, report)
       if (tags !== undefined) mergeTags((this.#tags ??= {}), tags, 'tags', report)
+      if (feedbackJoinKey !== undefined) this.#tags = withFeedbackJoinKey(this.#tags, feedbackJoinKey, report)
       if (prompt !== undefined) this.#applyPrompt(prompt, report)
       if (toolDefinitions !== undefined) {
         const definitions = normalizeToolDefinitions(toolDefinitions, report)

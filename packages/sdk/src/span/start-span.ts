@@ -1,4 +1,5 @@
 import { isSpanKind, SPAN_KINDS, type SpanKind } from '@llmobs/protocol'
+import { withFeedbackJoinKey } from '../annotation/feedback-join-key.js'
 import { mergeTags, type SpanTags } from '../annotation/normalize-tags.js'
 import type { ContextSnapshot } from '../context/context-snapshot.js'
 import { describeType, isRecord, type Report } from '../internal/report.js'
@@ -61,6 +62,7 @@ export function validateSpanOptions(
     tags = {}
     mergeTags(tags, options.tags, 'tags', report)
   }
+  if (options.feedbackJoinKey !== undefined) tags = withFeedbackJoinKey(tags, options.feedbackJoinKey, report)
   return validOptions(
     kind,
     name,

@@ -83,6 +83,43 @@ export function joinAndStatsContract(store: () => Store): void {
     expect(await list({})).toHaveLength(6)
     expect((await store().getSession('s1'))?.evaluations.map((e) => e.label)).toEqual(['fb-session'])
   })
+  it('joins feedback by feedback join key, whichever of span and feedback arrives first', async () => {
+    const join = {
+      spanId: null,
+      traceId: null,
+      tagKey: null,
+      tagValue: null,
+      sessionId: null,
+      feedbackJoinKey: 'conv-7',
+    }
+    const feedback = (label: string, timestampMs: number) =>
+      evaluation({ label, kind: 'feedback', join, timestampMs, submitterJson: '{"id":"u"}' })
+    await store().write(batch({ evaluations: [feedback('before-span', 1)] }))
+    await store().write(
+      batch({
+        llmSpans: [
+          llmSpan({ spanId: '1' }),
+          llmSpan({ spanId: '2', parentId: '1', tagsJson: JSON.stringify(['feedback_join_key:conv-7']) }),
+          llmSpan({ spanId: '3', parentId: '1', tagsJson: JSON.stringify(['feedback_join_key:other']) }),
+        ],
+      }),
+    )
+    await store().write(batch({ evaluations: [feedback('after-span', 2)] }))
+    const trace = await store().getTrace(TRACE)
+    const labels = (spanId: string) =>
+      trace?.spans.find((s) => s.spanId === spanId)?.evaluations.map((e) => e.label)
+    expect(labels('2')).toEqual(['before-span', 'after-span'])
+    expect(labels('1')).toEqual([])
+    expect(labels('3')).toEqual([])
+    expect(trace?.spans.find((s) => s.spanId === '2')?.evaluations[0]).toMatchObject({
+      kind: 'feedback',
+      joinOn: { feedbackJoinKey: 'conv-7' },
+      submitter: { id: 'u' },
+    })
+    const listed = await store().listEvaluations({ limit: 10, traceId: TRACE })
+    expect(listed.map((e) => e.label)).toEqual(['after-span', 'before-span'])
+    expect((await store().listEvaluations({ limit: 10, spanId: '3' })).map((e) => e.label)).toEqual([])
+  })
   it('stores an evaluation sent twice once', async () => {
     const once = evaluation({ dedupeKey: 'same' })
     expect((await store().write(batch({ evaluations: [once] }))).evaluations.inserted).toBe(1)

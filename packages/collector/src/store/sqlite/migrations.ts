@@ -155,6 +155,12 @@ const MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX apm_spans_trace_span ON apm_spans (trace_id, span_id);
   CREATE INDEX apm_spans_start ON apm_spans (start_ns);
   `,
+  // 4: feedback naming a feedback join key is joined, at query time, to the spans that carry the key
+  // (the span tag `feedback_join_key:<key>`), so it is looked up by key.
+  `
+  CREATE INDEX evaluations_feedback_join_key ON evaluations (feedback_join_key)
+    WHERE feedback_join_key IS NOT NULL;
+  `,
 ]
 
 /** The schema version this build writes. */

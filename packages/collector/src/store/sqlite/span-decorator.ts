@@ -3,10 +3,14 @@ import type { EvaluationView, SpanView } from '../views.js'
 import type { EvaluationRow, SpanLinkRow } from './rows.js'
 import { toEvaluationView, toLinkView } from './rows.js'
 
+/** The span tag that carries a span's feedback join key (`annotate({ feedbackJoinKey })` in the SDK). */
+export const FEEDBACK_JOIN_KEY_TAG = 'feedback_join_key'
+
 /**
  * Attaches span links and evaluations to span views, in bulk per trace: evaluations joined by span
- * (`join_on.span`), feedback naming a span id, and evaluations joined by tag (`join_on.tag`), which are
- * resolved here, at query time, against the tags the spans carry. Returns the trace-level feedback of
+ * (`join_on.span`), feedback naming a span id, evaluations joined by tag (`join_on.tag`) and feedback
+ * naming a feedback join key, both resolved here, at query time, against the tags the spans carry (so
+ * the join holds whichever of span and feedback arrived first). Returns the trace-level feedback of
  * each trace (feedback naming a trace id and no span).
  */
 export function createSpanDecorator(
@@ -22,6 +26,12 @@ export function createSpanDecorator(
   const anyTagJoin = db.prepare('SELECT 1 FROM evaluations WHERE tag_key IS NOT NULL LIMIT 1').pluck()
   const evaluationsOfTag = db.prepare<[string, string], EvaluationRow>(
     'SELECT * FROM evaluations WHERE tag_key = ? AND tag_value = ?',
+  )
+  const anyJoinKey = db
+    .prepare('SELECT 1 FROM evaluations WHERE feedback_join_key IS NOT NULL LIMIT 1')
+    .pluck()
+  const feedbackOfJoinKey = db.prepare<[string], EvaluationRow>(
+    'SELECT * FROM evaluations WHERE feedback_join_key = ?',
   )
 
   return (spans) => {
@@ -53,7 +63,14 @@ export function createSpanDecorator(
       }
     }
 
-    if (anyTagJoin.get() !== undefined) attachTagJoins(spans, evaluationsOfTag.all.bind(evaluationsOfTag))
+    const byTag = anyTagJoin.get() !== undefined
+    const byJoinKey = anyJoinKey.get() !== undefined
+    if (byTag || byJoinKey) {
+      attachTagJoins(spans, (key, value) => [
+        ...(byTag ? evaluationsOfTag.all(key, value) : []),
+        ...(byJoinKey && key === FEEDBACK_JOIN_KEY_TAG ? feedbackOfJoinKey.all(value) : []),
+      ])
+    }
 
     for (const span of spans) if (span.evaluations.length > 1) span.evaluations.sort(byTime)
     for (const level of traceLevel.values()) level.sort(byTime)
