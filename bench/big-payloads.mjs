@@ -1,25 +1,13 @@
 // Spans carrying 10 MB and 100 MB values: what they cost the app. Reports p99 of span.annotate() and
 // span.end() and the event-loop delay (monitorEventLoopDelay, 1 ms resolution) while such spans are
-// exported to a stand-in agent, for llmobs at its default maxSpanSize and at smaller ones.
+// exported to a stand-in agent (its own process), for llmobs at its default maxSpanSize and at smaller ones.
 //   node bench/big-payloads.mjs [--quick]
-import http from 'node:http'
+import { fork } from 'node:child_process'
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import { createLLMObs } from '@llmobs/sdk'
 
 const quick = process.argv.includes('--quick')
 const SPANS = quick ? 5 : 20
-
-function startAgent() {
-  const server = http.createServer((req, res) => {
-    req.resume()
-    req.on('end', () => {
-      const info = req.url === '/info'
-      res.writeHead(info ? 200 : 202, { 'content-type': 'application/json' })
-      res.end(info ? '{"endpoints":["/evp_proxy/v2/"]}' : '{}')
-    })
-  })
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)))
-}
 
 const p99 = (values) => [...values].sort((a, b) => a - b)[Math.ceil(values.length * 0.99) - 1]
 
@@ -67,8 +55,11 @@ async function run(agentUrl, megabytes, maxSpanSize) {
   }
 }
 
-const agent = await startAgent()
-const agentUrl = `http://127.0.0.1:${agent.address().port}`
+// The stand-in agent runs in its own process (lib/sink.mjs), so reading 5 MiB requests never lands
+// on the measured event loop.
+const sink = fork(new URL('./lib/sink.mjs', import.meta.url), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+const port = await new Promise((resolve) => sink.once('message', (m) => resolve(m.port)))
+const agentUrl = `http://127.0.0.1:${port}`
 const rows = []
 for (const megabytes of [10, 100]) {
   for (const maxSpanSize of [1024 * 1024, 256 * 1024, 64 * 1024]) {
@@ -78,7 +69,7 @@ for (const megabytes of [10, 100]) {
     )
   }
 }
-agent.close()
+sink.kill()
 console.log(`node ${process.version}, ${SPANS} spans per row\n`)
 console.log(
   '| value size | maxSpanSize | annotate p99 ms | end p99 ms | loop delay p99 ms | loop max ms | sent |',

@@ -26,6 +26,7 @@ export type { BackgroundOptions, BackgroundOutcome } from './api/background.js'
 export type { BackgroundCounts } from './background/background-tasks.js'
 export type { LLMObsFlushOptions, LLMObsFlushResult } from './api/flush-options.js'
 export type { LLMObsStatus, StreamStatus } from './api/status.js'
+export type { DropCause, ProbeStatus } from './export/exporter.js'
 export type { RunInWorkerOptions } from './worker/run-in-worker.js'
 export type { WorkerHandoff } from './worker/worker-handoff.js'
 export type {

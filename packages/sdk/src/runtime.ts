@@ -146,12 +146,21 @@ export class Runtime implements SpanHost, ExitReporter {
     const stream = (counts: ExporterStats['spans'] | undefined) =>
       counts === undefined
         ? DISABLED_STATUS.spans
-        : { sent: counts.sent, failed: counts.failed, dropped: counts.dropped, queued: counts.queued }
+        : {
+            sent: counts.sent,
+            failed: counts.failed,
+            dropped: counts.dropped,
+            queued: counts.queued,
+            retried: counts.retried,
+            trimmed: counts.trimmed,
+            droppedBy: counts.droppedBy,
+          }
     return {
       enabled: true,
       mode: this.config.mode,
       route: stats?.mode ?? 'custom-exporter',
       agentUrl: this.config.agentUrl,
+      probe: stats?.probe,
       spans: stream(stats?.spans),
       evaluations: stream(stats?.evaluations),
       transport: stats?.transport,

@@ -1,12 +1,19 @@
 import type { ExportMode } from '../config.js'
-import type { ExporterStats } from '../export/exporter.js'
+import type { DropCause, ExporterStats, ProbeStatus } from '../export/exporter.js'
 
 /** One stream's running totals since `init()`, and what waits in its queue now. */
 export interface StreamStatus {
   readonly sent: number
   readonly failed: number
+  /** Never sent: the sum of `droppedBy`. */
   readonly dropped: number
   readonly queued: number
+  /** Retry attempts of this stream's requests. */
+  readonly retried: number
+  /** Items sent with their largest values cut to fit a size limit. */
+  readonly trimmed: number
+  /** `queueFull`, `oversize` (over the event limit even when trimmed), `unencodable`, `afterShutdown`. */
+  readonly droppedBy: Readonly<Record<DropCause, number>>
 }
 
 /**
@@ -20,6 +27,8 @@ export interface LLMObsStatus {
   readonly mode: ExportMode | undefined
   readonly route: ExporterStats['mode'] | 'custom-exporter' | undefined
   readonly agentUrl: string | undefined
+  /** `auto` mode's last agent probe (`/info`): when, its result, and when the next is due. */
+  readonly probe: ProbeStatus | undefined
   readonly spans: StreamStatus
   readonly evaluations: StreamStatus
   /** HTTP exchanges, request bytes, retries and errors of the exporter. */
@@ -32,7 +41,15 @@ export interface LLMObsStatus {
   readonly lastError: { readonly message: string; readonly atMs: number } | undefined
 }
 
-const EMPTY_STREAM: StreamStatus = Object.freeze({ sent: 0, failed: 0, dropped: 0, queued: 0 })
+const EMPTY_STREAM: StreamStatus = Object.freeze({
+  sent: 0,
+  failed: 0,
+  dropped: 0,
+  queued: 0,
+  retried: 0,
+  trimmed: 0,
+  droppedBy: Object.freeze({ queueFull: 0, oversize: 0, unencodable: 0, afterShutdown: 0 }),
+})
 
 /** The status of an instance that is not running. */
 export const DISABLED_STATUS: LLMObsStatus = Object.freeze({
@@ -40,6 +57,7 @@ export const DISABLED_STATUS: LLMObsStatus = Object.freeze({
   mode: undefined,
   route: undefined,
   agentUrl: undefined,
+  probe: undefined,
   spans: EMPTY_STREAM,
   evaluations: EMPTY_STREAM,
   transport: undefined,

@@ -74,6 +74,11 @@ export class EventExporter implements Exporter {
   readonly #maxSpanBytes: number
   readonly #maxEvaluationBytes: number
   readonly #stats = createTransportStats()
+  /** Per stream: retry attempts, and items sent with values cut to fit. */
+  readonly #extra: Record<Stream, { retried: number; trimmed: number }> = {
+    spans: { retried: 0, trimmed: 0 },
+    evaluations: { retried: 0, trimmed: 0 },
+  }
   readonly #abort = new AbortController()
   readonly exitBudgetMs: number
   #shutdown: Promise<FlushResult> | undefined
@@ -126,7 +131,7 @@ export class EventExporter implements Exporter {
    */
   exportSpan(record: SpanRecord): void {
     if (this.#closed || this.#unencoded.size >= this.#config.maxQueueItems) {
-      this.#spans.countDropped()
+      this.#spans.countDropped(this.#closed ? 'afterShutdown' : 'queueFull')
       if (!this.#closed) this.#spans.reportOverflow()
       return
     }
@@ -162,7 +167,8 @@ export class EventExporter implements Exporter {
   #encodeSpan(original: SpanRecord): void {
     try {
       const record = fitRecord(original, this.#config.maxSpanSize)
-      if (record !== original) {
+      let trimmed = record !== original
+      if (trimmed) {
         this.#report(
           'truncated-span',
           `span "${record.name}" carried more than maxSpanSize (${this.#config.maxSpanSize} characters of input, output, metadata and tags); its longest values were trimmed (${(record.collectionErrors ?? []).join(', ')})`,
@@ -172,7 +178,7 @@ export class EventExporter implements Exporter {
       try {
         json = this.#spanJson(record)
       } catch (err) {
-        this.#spans.countDropped()
+        this.#spans.countDropped('unencodable')
         this.#report('encode-span', `a span could not be encoded and was dropped: ${describe(err)}`)
         return
       }
@@ -183,7 +189,7 @@ export class EventExporter implements Exporter {
         if (bytes > this.#maxSpanBytes) {
           const fitted = fitSpanEvent(json, bytes, this.#maxSpanBytes)
           if (fitted === undefined) {
-            this.#spans.countDropped()
+            this.#spans.countDropped('oversize')
             this.#report(
               'oversize-span',
               `span "${record.name}" is over the 5 MiB event limit even with its input and output dropped; it was dropped`,
@@ -195,11 +201,12 @@ export class EventExporter implements Exporter {
             `span "${record.name}" was over the 5 MiB event limit; trimmed (${fitted.added.join(', ')})`,
           )
           json = fitted.json
+          trimmed = true
         }
       }
-      this.#spans.enqueue(json)
+      if (this.#spans.enqueue(json) && trimmed) this.#extra.spans.trimmed++
     } catch (err) {
-      this.#spans.countDropped()
+      this.#spans.countDropped('unencodable')
       this.#report('export-span', `a span could not be exported and was dropped: ${describe(err)}`)
     }
   }
@@ -209,7 +216,7 @@ export class EventExporter implements Exporter {
       const json = this.#evaluationJson(metric)
       if (json === undefined) return
       if (json.length * 3 > this.#maxEvaluationBytes && Buffer.byteLength(json) > this.#maxEvaluationBytes) {
-        this.#evaluations.countDropped()
+        this.#evaluations.countDropped('oversize')
         this.#report(
           'oversize-evaluation',
           `evaluation "${metric.label}" is over the 5 MiB request limit; it was dropped`,
@@ -218,7 +225,7 @@ export class EventExporter implements Exporter {
       }
       this.#evaluations.enqueue(json)
     } catch (err) {
-      this.#evaluations.countDropped()
+      this.#evaluations.countDropped('unencodable')
       this.#report(
         'export-evaluation',
         `an evaluation could not be exported and was dropped: ${describe(err)}`,
@@ -274,8 +281,19 @@ export class EventExporter implements Exporter {
     const route = this.#routes.current
     return {
       mode: route === undefined ? 'unresolved' : route.ok ? route.route.mode : 'unavailable',
-      spans: { ...this.#spans.counts, queued: this.#spans.queued + this.#unencoded.size },
-      evaluations: { ...this.#evaluations.counts, queued: this.#evaluations.queued },
+      spans: {
+        ...this.#spans.counts,
+        queued: this.#spans.queued + this.#unencoded.size,
+        ...this.#extra.spans,
+        droppedBy: this.#spans.droppedBy,
+      },
+      evaluations: {
+        ...this.#evaluations.counts,
+        queued: this.#evaluations.queued,
+        ...this.#extra.evaluations,
+        droppedBy: this.#evaluations.droppedBy,
+      },
+      probe: this.#routes.lastProbe,
       transport: { ...this.#stats },
       lastError: this.#lastError,
     }
@@ -339,6 +357,7 @@ export class EventExporter implements Exporter {
         ...(this.#retryPolicy !== undefined ? { policy: this.#retryPolicy } : {}),
         signal: this.#abort.signal,
         onRetry: () => {
+          this.#extra[stream].retried++
           this.#stats.retries++
           this.#stats.errors++
         },
@@ -374,7 +393,7 @@ export class EventExporter implements Exporter {
         `an evaluation could not be serialised and was dropped: ${describe(err)}`,
       )
     }
-    if (json === undefined) this.#evaluations.countDropped()
+    if (json === undefined) this.#evaluations.countDropped('unencodable')
     return json
   }
 

@@ -1,5 +1,5 @@
 import { type Batch, BatchQueue } from './batch-queue.js'
-import type { StreamCounts } from './exporter.js'
+import type { DropCause, StreamCounts } from './exporter.js'
 import type { RequestFormat } from './request-format.js'
 
 /** Sends one request body; resolves true when delivered, false when its items are lost. */
@@ -38,6 +38,12 @@ export class EventWriter {
   readonly #queue: BatchQueue
   readonly #inFlight = new Set<Batch>()
   readonly #counts: StreamCounts = { sent: 0, failed: 0, dropped: 0 }
+  readonly #droppedBy: Record<DropCause, number> = {
+    queueFull: 0,
+    oversize: 0,
+    unencodable: 0,
+    afterShutdown: 0,
+  }
   #waiters: Waiter[] = []
   #timer: NodeJS.Timeout | undefined
   #pumpScheduled = false
@@ -59,6 +65,11 @@ export class EventWriter {
     return { ...this.#counts }
   }
 
+  /** The dropped items by cause; they sum to `counts.dropped`. */
+  get droppedBy(): Record<DropCause, number> {
+    return { ...this.#droppedBy }
+  }
+
   /** Items waiting in the queue (not yet in flight). */
   get queued(): number {
     return this.#queue.items
@@ -72,12 +83,12 @@ export class EventWriter {
   /** Queues one serialised item. Returns false when it was dropped. */
   enqueue(item: string): boolean {
     if (this.#closed) {
-      this.#counts.dropped++
+      this.countDropped('afterShutdown')
       return false
     }
     const outcome = this.#queue.push(item)
     if (outcome === 'full') {
-      this.#counts.dropped++
+      this.countDropped('queueFull')
       this.#options.onOverflow()
       return false
     }
@@ -87,9 +98,10 @@ export class EventWriter {
     return true
   }
 
-  /** Counts items that never reached the queue (could not be encoded, too large, ...). */
-  countDropped(count = 1): void {
+  /** Counts items that never reached the queue, by cause (could not be encoded, too large, ...). */
+  countDropped(cause: DropCause, count = 1): void {
     this.#counts.dropped += count
+    this.#droppedBy[cause] += count
   }
 
   /** Counts items that were accepted but can no longer be sent (the exporter stopped first). */

@@ -35,11 +35,36 @@ export interface Exporter {
   stats?(): ExporterStats
 }
 
+/** Why an item was dropped (never sent): `dropped` is their sum. */
+export type DropCause = 'queueFull' | 'oversize' | 'unencodable' | 'afterShutdown'
+
+/** One stream's totals since the exporter started, and its queue depth now. */
+export interface StreamStats extends StreamCounts {
+  readonly queued: number
+  /** Retry attempts of this stream's requests (a request sent three times counts two). */
+  readonly retried: number
+  /** Items sent with some values cut to fit a size limit (`collection_errors` says which). */
+  readonly trimmed: number
+  readonly droppedBy: Readonly<Record<DropCause, number>>
+}
+
+/** The last `/info` probe of `auto` mode: when, what it found, and when the next is due. */
+export interface ProbeStatus {
+  readonly atMs: number
+  /** `evp-proxy` (the agent offers the proxy: used), `no-evp-proxy` (an agent without it), `unreachable`. */
+  readonly result: 'evp-proxy' | 'no-evp-proxy' | 'unreachable'
+  readonly detail: string
+  /** When the next probe is due (epoch ms), while no route is decided; undefined once decided. */
+  readonly nextAtMs: number | undefined
+}
+
 export interface ExporterStats {
   /** The concrete route in use, once known. */
   readonly mode: 'agent-proxy' | 'agentless' | 'unresolved' | 'unavailable'
-  readonly spans: StreamCounts & { readonly queued: number }
-  readonly evaluations: StreamCounts & { readonly queued: number }
+  readonly spans: StreamStats
+  readonly evaluations: StreamStats
+  /** `auto` mode's last agent probe; undefined before the first and in the fixed modes. */
+  readonly probe?: ProbeStatus | undefined
   readonly transport: Readonly<TransportStats>
   /** The last delivery problem reported, if any. */
   readonly lastError?: { readonly message: string; readonly atMs: number } | undefined

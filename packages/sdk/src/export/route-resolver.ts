@@ -3,6 +3,7 @@ import type { ExportMode } from '../config.js'
 import type { Transport } from '../transport/transport.js'
 import { offersEvpProxy } from './agent-info.js'
 import { agentlessRoute, agentProxyRoute, joinUrl, type RouteResult } from './export-route.js'
+import type { ProbeStatus } from './exporter.js'
 
 export interface RouteResolverOptions {
   readonly mode: ExportMode
@@ -34,11 +35,19 @@ export class RouteResolver {
   #probing: Promise<RouteResult> | undefined
   #lastMiss: RouteResult | undefined
   #nextProbeAt = 0
+  #lastProbe: Omit<ProbeStatus, 'nextAtMs'> | undefined
   #reprobeMs: number
 
   constructor(options: RouteResolverOptions) {
     this.#options = options
     this.#reprobeMs = options.reprobeMs ?? 5_000
+  }
+
+  /** `auto` mode's last `/info` probe, for `llmobs.status()`. */
+  get lastProbe(): ProbeStatus | undefined {
+    const probe = this.#lastProbe
+    if (probe === undefined) return undefined
+    return { ...probe, nextAtMs: this.#settled === undefined ? this.#nextProbeAt : undefined }
   }
 
   /** The route once known, or the last miss of `auto` (for stats). */
@@ -85,7 +94,9 @@ export class RouteResolver {
     try {
       infoUrl = new URL(joinUrl(o.agentUrl, PATHS.info))
     } catch {
-      return this.#decide(false, `agentUrl "${o.agentUrl}" is not a valid URL`)
+      const why = `agentUrl "${o.agentUrl}" is not a valid URL`
+      this.#lastProbe = { atMs: Date.now(), result: 'unreachable', detail: why }
+      return this.#decide(false, why)
     }
     const answer = await o.transport.send({
       method: 'GET',
@@ -94,13 +105,20 @@ export class RouteResolver {
       timeoutMs: o.probeTimeoutMs,
       readBodyLimit: INFO_BODY_LIMIT,
     })
-    if (answer.status !== 'success')
-      return this.#decide(false, `no Datadog Agent at ${o.agentUrl} (${answer.reason})`)
+    if (answer.status !== 'success') {
+      const why = `no Datadog Agent at ${o.agentUrl} (${answer.reason})`
+      this.#lastProbe = { atMs: Date.now(), result: 'unreachable', detail: why }
+      return this.#decide(false, why)
+    }
     if (!offersEvpProxy(answer.body)) {
-      return this.#decide(
-        false,
-        `the Datadog Agent at ${o.agentUrl} does not offer the EVP proxy (/evp_proxy/v2/)`,
-      )
+      const why = `the Datadog Agent at ${o.agentUrl} does not offer the EVP proxy (/evp_proxy/v2/)`
+      this.#lastProbe = { atMs: Date.now(), result: 'no-evp-proxy', detail: why }
+      return this.#decide(false, why)
+    }
+    this.#lastProbe = {
+      atMs: Date.now(),
+      result: 'evp-proxy',
+      detail: `the Datadog Agent at ${o.agentUrl} offers the EVP proxy`,
     }
     return this.#decide(true, '')
   }

@@ -219,6 +219,8 @@ describe('llmobs.status()', () => {
       lastError: undefined,
     })
     expect(status.transport).toMatchObject({ requests: 2, retries: 0, errors: 0 })
+    expect(status.probe).toMatchObject({ result: 'evp-proxy', nextAtMs: undefined })
+    expect(status.probe?.atMs).toBeGreaterThan(Date.now() - 60_000)
     open.end()
     await llmobs.shutdown()
     expect(llmobs.status()).toMatchObject({ enabled: false, spans: { sent: 0 } })
@@ -239,10 +241,68 @@ describe('llmobs.status()', () => {
     llmobs.trace({ kind: 'task', name: 'refused' }, () => 1)
     await llmobs.flush()
     const status = llmobs.status()
-    expect(status.spans).toEqual({ sent: 0, failed: 1, dropped: 0, queued: 0 })
+    expect(status.spans).toMatchObject({ sent: 0, failed: 1, dropped: 0, queued: 0 })
     expect(status.lastError?.message).toContain('could not send 1 span events')
     expect(status.lastError?.atMs).toBeGreaterThan(Date.now() - 60_000)
     await llmobs.shutdown()
+  })
+})
+
+describe('llmobs.status() details', () => {
+  it('counts drops by cause, trimmed spans and retries, per stream', async () => {
+    let refusals = 1
+    agent.handler = (r) => {
+      if (r.url === '/info') return { status: 200, body: JSON.stringify({ endpoints: ['/evp_proxy/v2/'] }) }
+      if (r.url?.includes('eval-metric') && refusals-- > 0) return { status: 503, body: 'busy' }
+      return { status: 202, body: '{}' }
+    }
+    const { createLLMObs } = await import('../../src/index.js')
+    const llmobs = createLLMObs({
+      mlApp: 'status',
+      mode: 'agent-proxy',
+      agentUrl: agent.url,
+      logLevel: 'silent',
+      maxQueueItems: 3,
+      maxSpanSize: 4096,
+    })
+    for (let i = 0; i < 5; i++)
+      llmobs.trace({ kind: 'task', name: `s${i}` }, (span) =>
+        span.annotate({ outputData: 'x'.repeat(10_000) }),
+      )
+    llmobs.trace({ kind: 'task', name: 'judged' }, (span) =>
+      llmobs.submitEvaluation(span, { label: 'ok', metricType: 'boolean', value: true }),
+    )
+    await llmobs.flush()
+    const status = llmobs.status()
+    expect(status.spans).toMatchObject({
+      sent: 3,
+      dropped: 3,
+      trimmed: 3,
+      retried: 0,
+      droppedBy: { queueFull: 3, oversize: 0, unencodable: 0, afterShutdown: 0 },
+    })
+    expect(status.evaluations).toMatchObject({ sent: 1, failed: 0, retried: 1, trimmed: 0 })
+    expect(status.probe).toBeUndefined() // no probe in a fixed mode
+    await llmobs.shutdown()
+  })
+
+  it('auto mode with no agent: the last probe says unreachable and when the next one is due', async () => {
+    const { createLLMObs } = await import('../../src/index.js')
+    const llmobs = createLLMObs({
+      mlApp: 'status',
+      mode: 'auto',
+      agentUrl: 'http://127.0.0.1:9',
+      logLevel: 'silent',
+    })
+    llmobs.trace({ kind: 'task', name: 'held' }, () => 1)
+    await llmobs.flush()
+    const { probe, spans, route } = llmobs.status()
+    expect(route).toBe('unavailable')
+    expect(probe).toMatchObject({ result: 'unreachable' })
+    expect(probe?.detail).toContain('no Datadog Agent at http://127.0.0.1:9')
+    expect(probe?.nextAtMs).toBeGreaterThan(Date.now())
+    expect(spans).toMatchObject({ queued: 1, sent: 0, failed: 0 })
+    await llmobs.shutdown({ timeoutMs: 100 })
   })
 })
 
