@@ -28,19 +28,30 @@ async function run(agentUrl, megabytes, maxSpanSize) {
   const loop = monitorEventLoopDelay({ resolution: 1 })
   loop.enable()
   for (let i = 0; i < SPANS; i++) {
-    const span = llmobs.startSpan({ kind: 'llm', name: 'big', modelName: 'm' })
-    let t = performance.now()
-    span.annotate({
-      inputData: big,
-      outputData: big,
-      metadata: { blob: big },
-      tags: { big: big.slice(0, 64 * 1024) },
-      metrics: { inputTokens: 1 },
-    })
-    annotate.push(performance.now() - t)
-    t = performance.now()
-    span.end()
-    end.push(performance.now() - t)
+    // An llm span with the value as messages, metadata and a tag, and a tool span with objects
+    // holding it (their JSON text is built at export, after the cut, never in annotate()).
+    const llm = llmobs.startSpan({ kind: 'llm', name: 'big', modelName: 'm' })
+    const tool = llmobs.startSpan({ kind: 'tool', name: 'big-tool' })
+    for (const [span, annotation] of [
+      [
+        llm,
+        {
+          inputData: big,
+          outputData: big,
+          metadata: { blob: big },
+          tags: { big: big.slice(0, 64 * 1024) },
+          metrics: { inputTokens: 1 },
+        },
+      ],
+      [tool, { inputData: { document: big, options: { k: 5 } }, outputData: [big, { text: big }] }],
+    ]) {
+      let t = performance.now()
+      span.annotate(annotation)
+      annotate.push(performance.now() - t)
+      t = performance.now()
+      span.end()
+      end.push(performance.now() - t)
+    }
     await new Promise((resolve) => setTimeout(resolve, 25))
   }
   const settled = await llmobs.flush()
@@ -52,12 +63,15 @@ async function run(agentUrl, megabytes, maxSpanSize) {
     loopP99: loop.percentile(99) / 1e6,
     loopMax: loop.max / 1e6,
     sent: settled.spans.sent,
+    expected: 2 * SPANS,
   }
 }
 
 // The stand-in agent runs in its own process (lib/sink.mjs), so reading 5 MiB requests never lands
 // on the measured event loop.
-const sink = fork(new URL('./lib/sink.mjs', import.meta.url), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+const sink = fork(new URL('./lib/sink.mjs', import.meta.url), [], {
+  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+})
 const port = await new Promise((resolve) => sink.once('message', (m) => resolve(m.port)))
 const agentUrl = `http://127.0.0.1:${port}`
 const rows = []
@@ -65,12 +79,12 @@ for (const megabytes of [10, 100]) {
   for (const maxSpanSize of [1024 * 1024, 256 * 1024, 64 * 1024]) {
     const r = await run(agentUrl, megabytes, maxSpanSize)
     rows.push(
-      `| ${megabytes} MB | ${maxSpanSize / 1024} KiB | ${r.annotateP99.toFixed(2)} | ${r.endP99.toFixed(2)} | ${r.loopP99.toFixed(1)} | ${r.loopMax.toFixed(1)} | ${r.sent}/${SPANS} |`,
+      `| ${megabytes} MB | ${maxSpanSize / 1024} KiB | ${r.annotateP99.toFixed(2)} | ${r.endP99.toFixed(2)} | ${r.loopP99.toFixed(1)} | ${r.loopMax.toFixed(1)} | ${r.sent}/${r.expected} |`,
     )
   }
 }
 sink.kill()
-console.log(`node ${process.version}, ${SPANS} spans per row\n`)
+console.log(`node ${process.version}, ${SPANS} llm + ${SPANS} tool spans per row\n`)
 console.log(
   '| value size | maxSpanSize | annotate p99 ms | end p99 ms | loop delay p99 ms | loop max ms | sent |',
 )

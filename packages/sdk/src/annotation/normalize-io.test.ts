@@ -1,6 +1,7 @@
 import { SPAN_KINDS } from '@llmobs/protocol'
 import { describe, expect, it } from 'vitest'
-import { normalizeInput, normalizeOutput, normalizeValue } from './normalize-io.js'
+import { deferredData } from './deferred-value.js'
+import { normalizeInput, normalizeOutput } from './normalize-io.js'
 import { recordingReport } from './test-report.test-helper.js'
 
 describe('input/output per kind (protocol §2)', () => {
@@ -41,11 +42,25 @@ describe('input/output per kind (protocol §2)', () => {
   it('value: strings kept as they are, other values JSON-stringified safely', () => {
     const cyclic: Record<string, unknown> = { a: 1 }
     cyclic.self = cyclic
-    expect(normalizeValue('"quoted"')).toBe('"quoted"')
-    expect(normalizeValue(3)).toBe('3')
-    expect(normalizeValue(false)).toBe('false')
-    expect(normalizeValue('')).toBe('')
-    expect(normalizeValue(cyclic)).toBe('{"a":1,"self":"[Circular]"}')
-    expect(normalizeValue(10n)).toBe('"10"')
+    const value = (data: unknown) => normalizeInput('task', data, report)?.value
+    expect(value('"quoted"')).toBe('"quoted"')
+    expect(value(3)).toBe('3')
+    expect(value(false)).toBe('false')
+    expect(value('')).toBe('')
+    expect(value(cyclic)).toBe('{"a":1,"self":"[Circular]"}')
+    expect(value(10n)).toBe('"10"')
+  })
+
+  it('value of an object: a snapshot now, its JSON text written only when read', () => {
+    const big = 'x'.repeat(10 * 1024 * 1024)
+    const data = { doc: big, list: [1, 2] }
+    const io = normalizeInput('tool', data, recordingReport())!
+    data.list.push(3) // later changes to the user's object do not reach the span
+    expect(deferredData(io)).toEqual({ doc: big, list: [1, 2] })
+    expect((deferredData(io) as { doc: string }).doc).toBe(big) // not cut here: the export cuts
+    expect(Object.keys(io)).toEqual(['value'])
+    expect(JSON.parse(io.value!)).toEqual({ doc: big, list: [1, 2] })
+    expect({ ...io }).toEqual({ value: io.value })
+    expect(deferredData({ value: 'plain' })).toBeUndefined()
   })
 })

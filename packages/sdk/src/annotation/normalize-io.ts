@@ -1,6 +1,7 @@
 import type { SpanKind, WireIO } from '@llmobs/protocol'
 import type { Report } from '../internal/report.js'
-import { safeStringify } from '../internal/safe-json.js'
+import { toJsonSafe } from '../internal/safe-json.js'
+import { deferredValueIO } from './deferred-value.js'
 import { normalizeDocuments } from './normalize-documents.js'
 import { normalizeMessages } from './normalize-messages.js'
 
@@ -19,7 +20,7 @@ export function normalizeInput(kind: SpanKind, data: unknown, report: Report): W
     const documents = normalizeDocuments(data, 'inputData', report)
     return documents === undefined ? undefined : { documents }
   }
-  return { value: normalizeValue(data) }
+  return valueIO(data)
 }
 
 export function normalizeOutput(kind: SpanKind, data: unknown, report: Report): WireIO | undefined {
@@ -32,10 +33,15 @@ export function normalizeOutput(kind: SpanKind, data: unknown, report: Report): 
     const documents = normalizeDocuments(data, 'outputData', report)
     return documents === undefined ? undefined : { documents }
   }
-  return { value: normalizeValue(data) }
+  return valueIO(data)
 }
 
-/** A `value` field: strings are kept as they are, anything else is safely JSON-stringified. */
-export function normalizeValue(data: unknown): string {
-  return typeof data === 'string' ? data : safeStringify(data)
+/**
+ * A `{ value }`: a string is kept as it is; anything else is copied JSON-safe now and stringified
+ * when exported (see `deferredValueIO`). Strings inside are not cut here (`maxStringLength`
+ * unbounded): the export cuts the span as a whole to `maxSpanSize`, longest values first.
+ */
+function valueIO(data: unknown): WireIO {
+  if (typeof data === 'string') return { value: data }
+  return deferredValueIO(toJsonSafe(data, { maxStringLength: Number.POSITIVE_INFINITY }))
 }

@@ -1,9 +1,12 @@
 import { describeType, isRecord, type Report } from '../internal/report.js'
 import { toJsonSafe, type JsonValue } from '../internal/safe-json.js'
 
+const UNCUT = { maxStringLength: Number.POSITIVE_INFINITY }
+
 /**
  * Merges `metadata` shallowly into `into`, each value made JSON-safe (and copied, so later changes
- * to the user's objects do not leak into the finished span).
+ * to the user's objects do not leak into the finished span). Strings are not cut here: the export
+ * cuts the span as a whole to `maxSpanSize` before serialising it, longest values first.
  */
 export function mergeMetadata(into: Record<string, JsonValue>, metadata: unknown, report: Report): void {
   if (!isRecord(metadata)) {
@@ -24,13 +27,13 @@ export function mergeMetadata(into: Record<string, JsonValue>, metadata: unknown
     if (value === undefined) continue
     if (key === '__proto__') {
       Object.defineProperty(into, key, {
-        value: toJsonSafe(value),
+        value: toJsonSafe(value, UNCUT),
         enumerable: true,
         writable: true,
         configurable: true,
       })
     } else {
-      into[key] = toJsonSafe(value)
+      into[key] = toJsonSafe(value, UNCUT)
     }
   }
 }

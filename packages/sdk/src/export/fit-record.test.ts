@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { deferredData, deferredValueIO } from '../annotation/deferred-value.js'
 import { fitRecord } from './fit-record.js'
 import { makeRecord } from './span-fixtures.test-helper.js'
 
@@ -8,6 +9,30 @@ describe('fitRecord', () => {
   it('returns the same record when it fits', () => {
     const record = makeRecord({ input: { value: 'small' } })
     expect(fitRecord(record, MiB)).toBe(record)
+  })
+
+  it('sizes and cuts an object value by its data, without building its JSON text', () => {
+    const huge = 'a'.repeat(10 * MiB)
+    let serialised = 0
+    const data = { doc: huge, k: 5 }
+    // Counts every time the data is turned into text (JSON.stringify calls toJSON).
+    const counted = Object.defineProperty({ ...data }, 'toJSON', {
+      value(this: typeof data) {
+        serialised++
+        return { doc: this.doc, k: this.k }
+      },
+    })
+    const input = deferredValueIO(counted)
+    const record = makeRecord({ kind: 'tool', input })
+    const fitted = fitRecord(record, MiB)
+    expect(serialised).toBe(0)
+    const cut = deferredData(fitted.input) as { doc: string; k: number }
+    expect(cut.k).toBe(5)
+    expect(cut.doc.length).toBeLessThanOrEqual(MiB)
+    expect(cut.doc).toMatch(/^a+\.\.\.\[llmobs: trimmed \d+ of 10485760 characters/)
+    expect(JSON.parse(fitted.input.value!)).toEqual(cut)
+    expect(fitted.collectionErrors).toEqual(['trimmed_io'])
+    expect(data.doc).toBe(huge) // the user's object is never changed
   })
 
   it('cuts the longest values first, metadata and tags included, and keeps the span itself', () => {

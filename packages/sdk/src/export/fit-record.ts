@@ -1,3 +1,5 @@
+import { deferredData, deferredValueIO } from '../annotation/deferred-value.js'
+import type { JsonValue } from '../internal/safe-json.js'
 import type { SpanRecord } from '../span/span-record.js'
 
 /** The part of a span that may be cut to fit: everything else (ids, timing, metrics, error) stays. */
@@ -52,6 +54,9 @@ export function fitRecord(record: SpanRecord, budgetChars: number): SpanRecord {
 
 /** Sum of the string lengths in `value` (keys included); each long string's length goes in `lengths`. */
 function measure(value: unknown, lengths: number[]): number {
+  // A deferred `{ value }` is sized by its data: reading `value` would build the very text we avoid.
+  const deferred = deferredData(value)
+  if (deferred !== undefined) return 12 + measure(deferred, lengths)
   if (typeof value === 'string') {
     if (value.length >= MIN_CUT_CHARS && lengths.length < MAX_SLOTS) lengths.push(value.length)
     return value.length
@@ -87,6 +92,11 @@ function waterLevel(lengths: number[], total: number, budget: number): number {
 
 /** `value` with every string longer than `cap` cut; the same reference when nothing inside changes. */
 function cutStrings(value: unknown, cap: number): unknown {
+  const deferred = deferredData(value)
+  if (deferred !== undefined) {
+    const cut = cutStrings(deferred, cap)
+    return cut === deferred ? value : deferredValueIO(cut as JsonValue)
+  }
   if (typeof value === 'string') return value.length > cap ? cutString(value, cap) : value
   if (value === null || typeof value !== 'object') return value
   if (Array.isArray(value)) {
