@@ -53,6 +53,13 @@ export interface LLMObsOptions {
   maxSpanSize?: number
   /** One HTTP request's timeout (default 5 s). */
   requestTimeoutMs?: number
+  /**
+   * Opt-in on-disk spool (`LLMOBS_SPOOL_DIR`): what is still undelivered when the process exits is
+   * written here synchronously, and the next process started with the same directory sends it.
+   */
+  spoolDir?: string
+  /** The bytes the spool directory may hold in all (`LLMOBS_SPOOL_MAX_BYTES`; default 16 MiB). */
+  spoolMaxBytes?: number
   /** Replace the Datadog exporter (e.g. the in-memory one from `@llmobs/sdk/testing`). */
   exporter?: Exporter
 }
@@ -78,6 +85,8 @@ export interface ResolvedConfig {
   readonly maxQueueBytes: number
   readonly maxSpanSize: number
   readonly requestTimeoutMs: number
+  readonly spoolDir: string | undefined
+  readonly spoolMaxBytes: number
   readonly exporter: Exporter | undefined
 }
 
@@ -150,6 +159,15 @@ export function resolveConfig(
       warnings,
     ),
     requestTimeoutMs: clampNumber('requestTimeoutMs', options.requestTimeoutMs, 5000, 100, 120_000, warnings),
+    spoolDir: resolveSpoolDir(options.spoolDir ?? str(env.LLMOBS_SPOOL_DIR), warnings),
+    spoolMaxBytes: clampNumber(
+      'spoolMaxBytes',
+      options.spoolMaxBytes ?? num(env.LLMOBS_SPOOL_MAX_BYTES),
+      16 * 1024 * 1024,
+      4096,
+      2 ** 31,
+      warnings,
+    ),
     exporter: options.exporter,
   }
   return { config: Object.freeze(config), warnings }
@@ -183,6 +201,13 @@ function resolveMode(options: LLMObsOptions, env: Environment, warnings: string[
   if (agentless === 'true' || agentless === '1') return 'agentless'
   if (agentless === 'false' || agentless === '0') return 'agent-proxy'
   return 'auto'
+}
+
+function resolveSpoolDir(value: unknown, warnings: string[]): string | undefined {
+  if (value === undefined) return undefined
+  if (typeof value === 'string' && value.trim() !== '') return value.trim()
+  warnings.push('spoolDir must be a non-empty directory path; the spool is off.')
+  return undefined
 }
 
 function resolveLogLevel(value: string | undefined, warnings: string[]): LogLevel {

@@ -16,6 +16,8 @@ import { describeError, type Diagnostics } from './internal/diagnostics.js'
 import type { Report } from './internal/report.js'
 import type { SpanHost } from './span/span-host.js'
 import type { SpanRecord } from './span/span-record.js'
+import { describeSpooled } from './export/spool/describe-spooled.js'
+import type { SpoolOutcome } from './export/spool/spool-stats.js'
 
 /**
  * An initialised LLMObs instance: its config, diagnostics, context storage and exporter. Finished
@@ -167,6 +169,7 @@ export class Runtime implements SpanHost, ExitReporter {
       processorFailures: this.processorFailures,
       openSpans: this.openSpans.count,
       lastError: stats?.lastError,
+      spool: stats?.spool,
     }
   }
 
@@ -175,10 +178,20 @@ export class Runtime implements SpanHost, ExitReporter {
    * for a process that exits (`process.exit()`) before its queue drained, and which spans never ended.
    */
   reportAtExit(): void {
+    const spool = this.#spoolAtExit()
     const stats = this.exporter.stats?.()
     const spans = stats?.spans.queued ?? 0
     const evaluations = stats?.evaluations.queued ?? 0
-    if (spans + evaluations > 0) {
+    if (spool !== undefined) {
+      const { spooled, lost } = spool
+      const total = { spans: spooled.spans + lost.spans, evaluations: spooled.evaluations + lost.evaluations }
+      if (total.spans + total.evaluations > 0) {
+        this.diagnostics.warn(
+          `the process exited with ${total.spans} span event(s) and ${total.evaluations} evaluation(s) not delivered: ` +
+            describeSpooled(spool),
+        )
+      }
+    } else if (spans + evaluations > 0) {
       this.diagnostics.warn(
         `the process exited with ${spans} span event(s) and ${evaluations} evaluation(s) not delivered; ` +
           'await llmobs.flush() (or shutdown()) before process.exit().',
@@ -186,6 +199,16 @@ export class Runtime implements SpanHost, ExitReporter {
     }
     const open = this.openSpans.describe()
     if (open !== undefined) this.diagnostics.warn(`${open} at exit; they were never sent.`)
+  }
+
+  /** The exporter's spool write at exit (`spoolDir`), if it has one. */
+  #spoolAtExit(): SpoolOutcome | undefined {
+    try {
+      return this.exporter.spoolAtExit?.()
+    } catch (error) {
+      this.diagnostics.error('writing the spool at exit failed', error)
+      return undefined
+    }
   }
 
   /** Says how many spans are still open and names a few: they are not sent until they end. */

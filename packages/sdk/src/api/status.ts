@@ -39,6 +39,8 @@ export interface LLMObsStatus {
   readonly openSpans: number
   /** The last delivery problem, if any: what happened and when (epoch ms). */
   readonly lastError: { readonly message: string; readonly atMs: number } | undefined
+  /** With `spoolDir`: what this process delivered from the spool and wrote to it. */
+  readonly spool?: ExporterStats['spool']
 }
 
 const EMPTY_STREAM: StreamStatus = Object.freeze({

@@ -13,12 +13,21 @@ import { fitSpanEvent } from './event-trimmer.js'
 import { fitRecord } from './fit-record.js'
 import { RecordQueue } from './record-queue.js'
 import { EventWriter } from './event-writer.js'
-import { EXIT_FLUSH_BUDGET_MS, registerExitFlush, unregisterExitFlush } from './exit-flush.js'
+import {
+  EXIT_FLUSH_BUDGET_MS,
+  registerExitFlush,
+  unregisterExitFlush,
+  type ExitFlushable,
+} from './exit-flush.js'
 import type { Exporter, ExporterStats, FlushOptions, FlushResult } from './exporter.js'
 import { SettledCounts } from './settled-counts.js'
 import { EVALUATIONS_FORMAT, maxItemBytes, spanEventsFormat, type RequestFormat } from './request-format.js'
 import { RouteResolver } from './route-resolver.js'
 import { SDK_VERSION } from '../internal/version.js'
+import { ExportSpool } from './spool/export-spool.js'
+import type { FrameOutcome } from './spool/spool-replay.js'
+import type { SpoolOutcome } from './spool/spool-stats.js'
+import { describeSpooled } from './spool/describe-spooled.js'
 
 type Stream = 'spans' | 'evaluations'
 
@@ -71,6 +80,9 @@ export class EventExporter implements Exporter {
   readonly #routes: RouteResolver
   readonly #spans: EventWriter
   readonly #evaluations: EventWriter
+  readonly #spanFormat: RequestFormat
+  /** The on-disk spool, when `spoolDir` is set. */
+  readonly #spool: ExportSpool | undefined
   readonly #maxSpanBytes: number
   readonly #maxEvaluationBytes: number
   readonly #stats = createTransportStats()
@@ -109,6 +121,7 @@ export class EventExporter implements Exporter {
       report: (key, message) => this.#report(key, message),
     })
     const spanFormat = spanEventsFormat(options.tracerVersion ?? SDK_VERSION)
+    this.#spanFormat = spanFormat
     // An event must fit a request on its own, envelope included.
     this.#maxSpanBytes = Math.min(LIMITS.eventBytes, maxItemBytes(spanFormat, LIMITS.requestBytes))
     this.#maxEvaluationBytes = maxItemBytes(EVALUATIONS_FORMAT, LIMITS.requestBytes)
@@ -116,12 +129,40 @@ export class EventExporter implements Exporter {
     this.#spans = this.#writer('spans', spanFormat, concurrency)
     this.#evaluations = this.#writer('evaluations', EVALUATIONS_FORMAT, concurrency)
     this.exitBudgetMs = options.exitBudgetMs ?? EXIT_FLUSH_BUDGET_MS
-    if (options.flushOnExit ?? true) registerExitFlush(this)
+    if (options.flushOnExit ?? true) registerExitFlush(this.#exitHook)
+    this.#spool = config.spoolDir === undefined ? undefined : this.#startSpool(config.spoolDir)
+  }
+
+  /** Sends what earlier processes left in the spool, through the same route and retries. */
+  #startSpool(dir: string): ExportSpool {
+    const spool = new ExportSpool({
+      dir,
+      maxBytes: this.#config.spoolMaxBytes,
+      requestBytes: LIMITS.requestBytes,
+      canSend: async () => (await this.#routes.resolve()).ok,
+      send: async (frame) => {
+        const outcome = await this.#send(frame.stream, frame.body, frame.count)
+        // Delivered spooled items count as sent by this process, so flush() and status() show them.
+        if (outcome === 'sent')
+          (frame.stream === 'spans' ? this.#spans : this.#evaluations).countSent(frame.count)
+        else if (outcome === 'rejected')
+          (frame.stream === 'spans' ? this.#spans : this.#evaluations).countFailed(frame.count)
+        return outcome
+      },
+      report: (key, message) => this.#report(key, message),
+    })
+    spool.replay.start()
+    return spool
   }
 
   /** Whether anything is queued or in flight. */
   get busy(): boolean {
-    return this.#unencoded.size > 0 || this.#spans.busy || this.#evaluations.busy
+    return (
+      this.#unencoded.size > 0 ||
+      this.#spans.busy ||
+      this.#evaluations.busy ||
+      this.#spool?.replay.busy === true
+    )
   }
 
   /**
@@ -165,6 +206,15 @@ export class EventExporter implements Exporter {
   }
 
   #encodeSpan(original: SpanRecord): void {
+    const item = this.#spanItem(original)
+    if (item !== undefined && this.#spans.enqueue(item.json) && item.trimmed) this.#extra.spans.trimmed++
+  }
+
+  /**
+   * A span's wire JSON, fitted to the limits, and whether values were cut to fit; undefined (counted
+   * as dropped, reported) when it has none.
+   */
+  #spanItem(original: SpanRecord): { json: string; trimmed: boolean } | undefined {
     try {
       const record = fitRecord(original, this.#config.maxSpanSize)
       let trimmed = record !== original
@@ -180,7 +230,7 @@ export class EventExporter implements Exporter {
       } catch (err) {
         this.#spans.countDropped('unencodable')
         this.#report('encode-span', `a span could not be encoded and was dropped: ${describe(err)}`)
-        return
+        return undefined
       }
       // Measure only what could be too large: UTF-8 takes at most 3 bytes per UTF-16 unit, and the
       // queue measures everything else by writing it.
@@ -194,7 +244,7 @@ export class EventExporter implements Exporter {
               'oversize-span',
               `span "${record.name}" is over the 5 MiB event limit even with its input and output dropped; it was dropped`,
             )
-            return
+            return undefined
           }
           this.#report(
             'trimmed-span',
@@ -204,10 +254,11 @@ export class EventExporter implements Exporter {
           trimmed = true
         }
       }
-      if (this.#spans.enqueue(json) && trimmed) this.#extra.spans.trimmed++
+      return { json, trimmed }
     } catch (err) {
       this.#spans.countDropped('unencodable')
       this.#report('export-span', `a span could not be exported and was dropped: ${describe(err)}`)
+      return undefined
     }
   }
 
@@ -235,17 +286,33 @@ export class EventExporter implements Exporter {
 
   /** Resolves with what this flush settled (since the previous flush returned); totals are in stats(). */
   async flush(options: FlushOptions = {}): Promise<FlushResult> {
+    await this.#deliverQueued(options.timeoutMs)
+    return this.#settled.take(this.#result())
+  }
+
+  /**
+   * Sends what is queued and waits for it (bounded by `timeoutMs`). The exit hook calls this, not
+   * `flush()`: it must not take the settled counts the user's own `flush()`/`shutdown()` reports.
+   */
+  async #deliverQueued(timeoutMs: number | undefined): Promise<void> {
     await this.#encoded()
     if (!this.#routes.decided) {
       // auto mode with no agent yet: ask again now; if there is still none, what is queued stays
       // queued (neither sent nor failed) instead of waiting for an agent that may never come.
       const routed = await this.#routes.resolve({ now: true })
-      if (!routed.ok) return this.#settled.take(this.#result())
+      if (!routed.ok) return
       this.#resume()
     }
-    await this.#settle(options.timeoutMs)
-    return this.#settled.take(this.#result())
+    await Promise.all([this.#settle(timeoutMs), this.#spool?.replay.idle(timeoutMs)])
   }
+
+  /** What the `beforeExit` hook flushes: this exporter, without touching `flush()`'s counts. */
+  readonly #exitHook: ExitFlushable = exitHookOf(
+    () => this.busy,
+    () => this.exitBudgetMs,
+    (timeoutMs) => this.#deliverQueued(timeoutMs),
+    () => this.abandon(),
+  )
 
   /**
    * The writers' gate: open once the route is decided. Until then (auto mode, no agent found yet)
@@ -266,6 +333,7 @@ export class EventExporter implements Exporter {
   #resume(): void {
     this.#spans.resume()
     this.#evaluations.resume()
+    this.#spool?.replay.start()
   }
 
   #settle(timeoutMs: number | undefined): Promise<unknown> {
@@ -296,6 +364,7 @@ export class EventExporter implements Exporter {
       probe: this.#routes.lastProbe,
       transport: { ...this.#stats },
       lastError: this.#lastError,
+      spool: this.#spool?.stats(),
     }
   }
 
@@ -304,6 +373,7 @@ export class EventExporter implements Exporter {
    * waits are cut short (their items fail too). Used when the exit budget is spent.
    */
   abandon(): void {
+    if (this.#spool !== undefined && !this.#closed) this.#spoolUndelivered('abandon')
     this.#closed = true
     const unencoded = this.#unencoded.size
     this.#unencoded.clear()
@@ -319,9 +389,9 @@ export class EventExporter implements Exporter {
     await this.#settle(timeoutMs)
     // Past the deadline: what is still queued fails now, and in-flight retries stop waiting.
     this.abandon()
-    await this.#settle(1_000)
+    await Promise.all([this.#settle(1_000), this.#spool?.replay.idle(1_000)])
     // Only now: until here the hook keeps a process alive that is awaiting this shutdown.
-    unregisterExitFlush(this)
+    unregisterExitFlush(this.#exitHook)
     this.#transport.destroy()
     return this.#settled.take(this.#result())
   }
@@ -335,7 +405,11 @@ export class EventExporter implements Exporter {
       requestBytes: LIMITS.requestBytes,
       flushIntervalMs: c.flushIntervalMs,
       concurrency,
-      deliver: (body, count) => this.#deliver(stream, body, count),
+      deliver: async (body, count) => {
+        const outcome = await this.#send(stream, body, count)
+        if (outcome === 'keep' && !this.#abort.signal.aborted) this.#spool?.hold(stream, body, count)
+        return outcome === 'sent'
+      },
       canSend: this.#canSend,
       onOverflow: () =>
         this.#report(
@@ -346,9 +420,64 @@ export class EventExporter implements Exporter {
     })
   }
 
-  async #deliver(stream: Stream, body: Buffer, count: number): Promise<boolean> {
+  /**
+   * At process exit (synchronously, from the exit report): writes everything undelivered to the spool
+   * and says what became of it; undefined without a spool. Spans not encoded yet are encoded now, as
+   * long as there is room for them.
+   */
+  spoolAtExit(): SpoolOutcome | undefined {
+    if (this.#spool === undefined || this.#closed) return undefined
+    this.#closed = true
+    return this.#spoolUndelivered('exit')
+  }
+
+  /**
+   * Moves what is queued, in flight or not encoded yet into one spool file. Those items count as
+   * failed here (this process did not deliver them), whether a later process sends them or not; at
+   * `abandon` the requests in flight are left to count themselves, as they fail once aborted.
+   */
+  #spoolUndelivered(at: 'exit' | 'abandon'): SpoolOutcome | undefined {
+    const spool = this.#spool
+    if (spool === undefined) return undefined
+    const failed = { spans: 0, evaluations: 0 }
+    const take = (stream: Stream, writer: EventWriter) =>
+      writer.takeUndelivered().map(({ body, count, inFlight }) => {
+        if (!inFlight || at === 'exit') failed[stream] += count
+        return { stream, body, count }
+      })
+    const bodies = [...take('spans', this.#spans), ...take('evaluations', this.#evaluations)]
+    const unencoded = this.#unencoded
+    const loose = {
+      stream: 'spans' as const,
+      format: this.#spanFormat,
+      count: unencoded.size,
+      next: () => {
+        const record = unencoded.shift()
+        const json = record === undefined ? undefined : this.#spanItem(record)?.json
+        // One that cannot be encoded is counted as dropped by #spanItem.
+        if (json !== undefined) failed.spans++
+        return json
+      },
+    }
+    const outcome = spool.writeSync({ bodies, loose })
+    // Those never reached for lack of room are failed too.
+    failed.spans += unencoded.size
+    unencoded.clear()
+    this.#spans.countFailed(failed.spans)
+    this.#evaluations.countFailed(failed.evaluations)
+    if (at === 'abandon') this.#reportSpooled(outcome)
+    return outcome
+  }
+
+  #reportSpooled(outcome: SpoolOutcome): void {
+    const { spooled, lost } = outcome
+    if (spooled.spans + spooled.evaluations + lost.spans + lost.evaluations === 0) return
+    this.#diagnostics.warn(describeSpooled(outcome))
+  }
+
+  async #send(stream: Stream, body: Buffer, count: number): Promise<FrameOutcome> {
     const routed = await this.#routes.resolve()
-    if (!routed.ok) return false
+    if (!routed.ok) return 'keep'
     const { url, headers } = routed.route[stream]
     const outcome = await sendWithRetry(
       this.#transport,
@@ -371,7 +500,7 @@ export class EventExporter implements Exporter {
           `${url.host}${url.pathname} in ${routed.route.mode} mode` +
           (outcome.attempts > 1 ? ` after ${outcome.attempts} attempts` : ''),
       )
-      return true
+      return 'sent'
     }
     this.#stats.errors++
     this.#report(
@@ -379,7 +508,7 @@ export class EventExporter implements Exporter {
       `could not send ${count} ${stream === 'spans' ? 'span events' : 'evaluations'} to ${url.host}${url.pathname}: ` +
         `${outcome.reason}; they are counted as failed`,
     )
-    return false
+    return keepsForLater(outcome.statusCode) ? 'keep' : 'rejected'
   }
 
   /** An evaluation as JSON; undefined (counted as dropped and reported) when it has none. */
@@ -420,11 +549,45 @@ function jsonOfEncoded(
   }
 }
 
+/**
+ * Whether a failed request is worth sending again later (from the spool): the intake was unreachable,
+ * busy, or refused this process's credentials; not when it refused the payload itself (400, 413...).
+ */
+function keepsForLater(statusCode: number | undefined): boolean {
+  return (
+    statusCode === undefined ||
+    statusCode === 401 ||
+    statusCode === 403 ||
+    statusCode === 408 ||
+    statusCode === 429 ||
+    statusCode >= 500
+  )
+}
+
 function describe(err: unknown): string {
   try {
     if (err instanceof Error) return `${err.name}: ${err.message}`
     return String(err)
   } catch {
     return 'unprintable error'
+  }
+}
+
+/** An `ExitFlushable` whose state is read live from the exporter. */
+function exitHookOf(
+  busy: () => boolean,
+  budgetMs: () => number,
+  deliver: (timeoutMs: number) => Promise<void>,
+  abandon: () => void,
+): ExitFlushable {
+  return {
+    get busy() {
+      return busy()
+    },
+    get exitBudgetMs() {
+      return budgetMs()
+    },
+    flush: (options) => deliver(options.timeoutMs),
+    abandon,
   }
 }

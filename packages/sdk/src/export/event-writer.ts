@@ -104,6 +104,11 @@ export class EventWriter {
     this.#droppedBy[cause] += count
   }
 
+  /** Counts items delivered on this stream's behalf by someone else (the spool replay). */
+  countSent(count: number): void {
+    this.#counts.sent += count
+  }
+
   /** Counts items that were accepted but can no longer be sent (the exporter stopped first). */
   countFailed(count: number): void {
     this.#counts.failed += count
@@ -140,6 +145,25 @@ export class EventWriter {
         timer.unref()
       }
     })
+  }
+
+  /**
+   * For the spool: removes and returns every request body not known to be delivered (in flight,
+   * then queued, the open batch sealed), oldest first. Synchronous, for the exit hook; the items
+   * taken are no longer counted as queued.
+   */
+  takeUndelivered(): Array<{ body: Buffer; count: number; inFlight: boolean }> {
+    this.#queue.seal()
+    const bodies = [...this.#inFlight].map((batch) => ({
+      body: this.#queue.body(batch),
+      count: batch.count,
+      inFlight: true,
+    }))
+    let batch: Batch | undefined
+    while ((batch = this.#queue.take()) !== undefined) {
+      bodies.push({ body: this.#queue.body(batch), count: batch.count, inFlight: false })
+    }
+    return bodies
   }
 
   /**

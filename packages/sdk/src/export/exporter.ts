@@ -1,6 +1,7 @@
 import type { MetricEvent } from '@llmobs/protocol'
 import type { SpanRecord } from '../span/span-record.js'
 import type { TransportStats } from '../transport/transport-stats.js'
+import type { SpoolOutcome, SpoolStats } from './spool/spool-stats.js'
 
 /** Counts of one stream since the exporter started: every item ends in exactly one of them. */
 export interface StreamCounts {
@@ -33,6 +34,11 @@ export interface Exporter {
   shutdown(options?: FlushOptions): Promise<FlushResult>
   /** Running totals and queue depths, for `llmobs.status()` and the exit report. */
   stats?(): ExporterStats
+  /**
+   * At process exit, synchronously: writes what is undelivered to the on-disk spool (`spoolDir`) and
+   * says what became of it; undefined when there is no spool.
+   */
+  spoolAtExit?(): SpoolOutcome | undefined
 }
 
 /** Why an item was dropped (never sent): `dropped` is their sum. */
@@ -68,4 +74,6 @@ export interface ExporterStats {
   readonly transport: Readonly<TransportStats>
   /** The last delivery problem reported, if any. */
   readonly lastError?: { readonly message: string; readonly atMs: number } | undefined
+  /** The on-disk spool, when `spoolDir` is set. */
+  readonly spool?: SpoolStats | undefined
 }
