@@ -5,6 +5,7 @@ import { registerEvaluationRoutes } from './routes/evaluations.js'
 import { registerInfoRoute } from './routes/info.js'
 import { registerSpanEventRoutes } from './routes/llmobs-events.js'
 import { registerMiscQueryRoutes } from './routes/query-misc.js'
+import { registerQueryIndex } from './routes/query-index.js'
 import { BadParam } from './routes/query-params.js'
 import { registerTraceQueryRoutes } from './routes/query-traces.js'
 import { registerQuietRoutes } from './routes/quiet.js'
@@ -65,6 +66,8 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     return reply.code(500).send({ error: `internal error: ${error.message}` })
   })
 
+  // First: it watches the query routes being registered (listing them, checking their parameters).
+  registerQueryIndex(app)
   registerInfoRoute(app, options)
   registerApmTraceRoutes(app, options)
   registerSpanEventRoutes(app, options)

@@ -149,6 +149,11 @@ describe('query API', () => {
     ['/api/traces/xyz', 'traceId must be a 128-bit trace id (32 hex characters)'],
     ['/api/spans/12ab', 'spanId must be a decimal 64-bit span id'],
     ['/api/evaluations?spanId=-1', 'spanId must be a decimal 64-bit span id'],
+    [
+      '/api/traces?mlapp=x',
+      'unknown parameter mlapp: GET /api/traces takes mlApp, sessionId, kind, error, q, since, until, limit, cursor',
+    ],
+    ['/api/stats?limit=5', 'unknown parameter limit: GET /api/stats takes since'],
   ])('answers %s with 400', async (path, error) => {
     expect(await get(path)).toEqual({ status: 400, json: { error } })
   })

@@ -11,6 +11,20 @@ export type QueryString = Record<string, string | string[] | undefined>
 
 export const MAX_LIMIT = 1000
 
+/**
+ * The route config of a query endpoint: the query-string parameters it takes. `GET /api` lists them,
+ * and a parameter not listed is a 400 (query-index.ts), so a typo (`mlapp=`) never silently widens
+ * the answer.
+ */
+export interface QueryRouteConfig {
+  queryParams: readonly string[]
+}
+
+/** Route options declaring the query-string parameters a query endpoint takes. */
+export function takes(...queryParams: string[]): { config: QueryRouteConfig } {
+  return { config: { queryParams } }
+}
+
 export function text(query: QueryString, name: string): string | undefined {
   const value = query[name]
   if (Array.isArray(value)) throw new BadParam(`${name} must be given once`)
