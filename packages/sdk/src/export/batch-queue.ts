@@ -90,20 +90,22 @@ export class BatchQueue {
 
   /**
    * Appends an item, sealing the open batch first when the item would push it past one request.
-   * Returns 'full' (item not taken) when a bound is reached.
+   * Returns 'full' (item not taken) when a bound is reached. An item may come as pieces (a large
+   * span's JSON text, see `LargeSpanEncoding`): they are written one after the other, never joined,
+   * since joining would flatten the whole text into one string first.
    */
-  push(item: string): 'queued' | 'sealed' | 'full' {
+  push(item: string | readonly string[]): 'queued' | 'sealed' | 'full' {
     if (this.#items >= this.#limits.maxItems) return 'full'
     const { separatorBytes, closeBytes } = this.#format
     let outcome: 'queued' | 'sealed' = 'queued'
     let batch = this.#current ?? this.#start()
     // UTF-8 needs at most 3 bytes per UTF-16 unit: when even that fits, write without measuring.
-    const worst = item.length * 3
-    if (this.#stage(batch, item, worst)) return 'queued'
+    const worst = lengthOf(item) * 3
+    if (typeof item === 'string' && this.#stage(batch, item, worst)) return 'queued'
     this.#writeStaged()
     let sep = batch.count > 0 ? separatorBytes : 0
     if (batch.bodyBytes + sep + worst + closeBytes > this.#limits.requestBytes) {
-      const exact = Buffer.byteLength(item)
+      const exact = byteLengthOf(item)
       if (this.#bytes + exact > this.#limits.maxBytes) return 'full'
       if (batch.count > 0 && batch.bodyBytes + sep + exact + closeBytes > this.#limits.requestBytes) {
         this.seal()
@@ -117,7 +119,9 @@ export class BatchQueue {
     }
     const start = batch.bodyBytes
     if (sep > 0) this.#separator.copy(batch.buffer, start)
-    const written = batch.buffer.write(item, start + sep, 'utf8')
+    let written = 0
+    if (typeof item === 'string') written = batch.buffer.write(item, start + sep, 'utf8')
+    else for (const piece of item) written += batch.buffer.write(piece, start + sep + written, 'utf8')
     if (this.#bytes + written > this.#limits.maxBytes) {
       // Nothing else refers to the bytes just written: not moving the end forward undoes the write.
       return 'full'
@@ -272,4 +276,18 @@ export class BatchQueue {
     batch.buffer.copy(grown, 0, 0, batch.bodyBytes)
     batch.buffer = grown
   }
+}
+
+function lengthOf(item: string | readonly string[]): number {
+  if (typeof item === 'string') return item.length
+  let total = 0
+  for (const piece of item) total += piece.length
+  return total
+}
+
+function byteLengthOf(item: string | readonly string[]): number {
+  if (typeof item === 'string') return Buffer.byteLength(item)
+  let total = 0
+  for (const piece of item) total += Buffer.byteLength(piece)
+  return total
 }

@@ -10,7 +10,8 @@ import type { Transport } from '../transport/transport.js'
 import { createTransportStats } from '../transport/transport-stats.js'
 export type { ExporterStats } from './exporter.js'
 import { fitSpanEvent } from './event-trimmer.js'
-import { fitRecord } from './fit-record.js'
+import { fitRecordSized } from './fit-record.js'
+import { LARGE_VALUE_CHARS, LargeSpanEncoding } from './large-values.js'
 import { RecordQueue } from './record-queue.js'
 import { EventWriter } from './event-writer.js'
 import {
@@ -30,6 +31,38 @@ import type { SpoolOutcome } from './spool/spool-stats.js'
 import { describeSpooled } from './spool/describe-spooled.js'
 
 type Stream = 'spans' | 'evaluations'
+
+/** A span's encoded event (whole, or as pieces of one text) and whether values were cut to fit. */
+interface SpanItem {
+  readonly json: string | string[]
+  readonly trimmed: boolean
+}
+
+interface FittedRecord {
+  readonly record: SpanRecord
+  readonly trimmed: boolean
+  /** The longest string left in input, output and metadata. */
+  readonly longestValue: number
+}
+
+interface LargeJob extends FittedRecord {
+  readonly original: SpanRecord
+  readonly encoding: LargeSpanEncoding
+}
+
+function textLength(json: string | readonly string[]): number {
+  if (typeof json === 'string') return json.length
+  let total = 0
+  for (const piece of json) total += piece.length
+  return total
+}
+
+function textBytes(json: string | readonly string[]): number {
+  if (typeof json === 'string') return Buffer.byteLength(json)
+  let total = 0
+  for (const piece of json) total += Buffer.byteLength(piece)
+  return total
+}
 
 export interface EventExporterOptions {
   readonly config: ResolvedConfig
@@ -98,6 +131,8 @@ export class EventExporter implements Exporter {
   #lastError: { message: string; atMs: number } | undefined
   /** Finished spans not serialised yet (see `exportSpan`). */
   readonly #unencoded = new RecordQueue<SpanRecord>()
+  /** The stepwise encoding of the first record of `#unencoded`, when it holds long strings. */
+  #large: LargeJob | undefined
   #encodingScheduled = false
   readonly #encodedWaiters: Array<() => void> = []
   #closed = false
@@ -186,17 +221,44 @@ export class EventExporter implements Exporter {
     setImmediate(this.#encodeSlice).unref()
   }
 
-  /** Encodes records for at most one slice of time, then yields to the app. */
+  /**
+   * Encodes records for at most one slice of time, then yields to the app. A span holding long
+   * strings is encoded over as many slices as it takes (`LargeSpanEncoding`); it stays first in
+   * `#unencoded` until done, so order, counts, `abandon()` and the spool see it as not encoded yet.
+   */
   readonly #encodeSlice = (): void => {
     this.#encodingScheduled = false
     const deadline = performance.now() + ENCODE_SLICE_MS
     let record: SpanRecord | undefined
-    while ((record = this.#unencoded.shift()) !== undefined) {
-      this.#encodeSpan(record)
+    while ((record = this.#unencoded.peek()) !== undefined) {
+      const large = this.#large
+      if (large === undefined || large.original !== record) {
+        this.#large = undefined
+        const fitted = this.#fit(record)
+        if (fitted.longestValue >= LARGE_VALUE_CHARS) this.#large = this.#startLarge(record, fitted)
+        if (this.#large === undefined) {
+          this.#unencoded.shift()
+          this.#enqueueSpan(this.#encodeFitted(fitted.record, fitted.trimmed))
+        }
+      } else if (large.encoding.step()) {
+        this.#unencoded.shift()
+        this.#large = undefined
+        this.#enqueueSpan(this.#fitEvent(large.record, large.encoding.pieces(), large.trimmed))
+      }
       if (performance.now() >= deadline) break
     }
     if (this.#unencoded.size > 0) this.#scheduleEncoding()
     else this.#encodedWaiters.splice(0).forEach((resolve) => resolve())
+  }
+
+  /** Starts the stepwise encoding of a span holding long strings (undefined: encode it whole). */
+  #startLarge(original: SpanRecord, fitted: FittedRecord): LargeJob | undefined {
+    try {
+      const encoding = LargeSpanEncoding.of(fitted.record, this.#spanJson)
+      return encoding === undefined ? undefined : { original, ...fitted, encoding }
+    } catch {
+      return undefined // the whole path encodes it again and reports what fails
+    }
   }
 
   /** Resolves once every record handed to `exportSpan` so far is encoded and queued. */
@@ -205,61 +267,71 @@ export class EventExporter implements Exporter {
     return new Promise((resolve) => this.#encodedWaiters.push(resolve))
   }
 
-  #encodeSpan(original: SpanRecord): void {
-    const item = this.#spanItem(original)
+  #enqueueSpan(item: SpanItem | undefined): void {
     if (item !== undefined && this.#spans.enqueue(item.json) && item.trimmed) this.#extra.spans.trimmed++
+  }
+
+  /** `original` cut to `maxSpanSize` (reported when anything was cut). */
+  #fit(original: SpanRecord): FittedRecord {
+    const { record, longestValue } = fitRecordSized(original, this.#config.maxSpanSize)
+    const trimmed = record !== original
+    if (trimmed) {
+      this.#report(
+        'truncated-span',
+        `span "${record.name}" carried more than maxSpanSize (${this.#config.maxSpanSize} characters of input, output, metadata and tags); its longest values were trimmed (${(record.collectionErrors ?? []).join(', ')})`,
+      )
+    }
+    return { record, trimmed, longestValue }
   }
 
   /**
    * A span's wire JSON, fitted to the limits, and whether values were cut to fit; undefined (counted
-   * as dropped, reported) when it has none.
+   * as dropped, reported) when it has none. Synchronous: the spool uses it at exit.
    */
-  #spanItem(original: SpanRecord): { json: string; trimmed: boolean } | undefined {
+  #spanItem(original: SpanRecord): SpanItem | undefined {
     try {
-      const record = fitRecord(original, this.#config.maxSpanSize)
-      let trimmed = record !== original
-      if (trimmed) {
-        this.#report(
-          'truncated-span',
-          `span "${record.name}" carried more than maxSpanSize (${this.#config.maxSpanSize} characters of input, output, metadata and tags); its longest values were trimmed (${(record.collectionErrors ?? []).join(', ')})`,
-        )
-      }
-      let json: string
-      try {
-        json = this.#spanJson(record)
-      } catch (err) {
-        this.#spans.countDropped('unencodable')
-        this.#report('encode-span', `a span could not be encoded and was dropped: ${describe(err)}`)
-        return undefined
-      }
-      // Measure only what could be too large: UTF-8 takes at most 3 bytes per UTF-16 unit, and the
-      // queue measures everything else by writing it.
-      if (json.length * 3 > this.#maxSpanBytes) {
-        const bytes = Buffer.byteLength(json)
-        if (bytes > this.#maxSpanBytes) {
-          const fitted = fitSpanEvent(json, bytes, this.#maxSpanBytes)
-          if (fitted === undefined) {
-            this.#spans.countDropped('oversize')
-            this.#report(
-              'oversize-span',
-              `span "${record.name}" is over the 5 MiB event limit even with its input and output dropped; it was dropped`,
-            )
-            return undefined
-          }
-          this.#report(
-            'trimmed-span',
-            `span "${record.name}" was over the 5 MiB event limit; trimmed (${fitted.added.join(', ')})`,
-          )
-          json = fitted.json
-          trimmed = true
-        }
-      }
-      return { json, trimmed }
+      const fitted = this.#fit(original)
+      return this.#encodeFitted(fitted.record, fitted.trimmed)
     } catch (err) {
       this.#spans.countDropped('unencodable')
       this.#report('export-span', `a span could not be exported and was dropped: ${describe(err)}`)
       return undefined
     }
+  }
+
+  #encodeFitted(record: SpanRecord, trimmed: boolean): SpanItem | undefined {
+    let json: string
+    try {
+      json = this.#spanJson(record)
+    } catch (err) {
+      this.#spans.countDropped('unencodable')
+      this.#report('encode-span', `a span could not be encoded and was dropped: ${describe(err)}`)
+      return undefined
+    }
+    return this.#fitEvent(record, json, trimmed)
+  }
+
+  /** The encoded event, trimmed when it is over the event limit; undefined (dropped) if it cannot be. */
+  #fitEvent(record: SpanRecord, json: string | string[], trimmed: boolean): SpanItem | undefined {
+    // Measure only what could be too large: UTF-8 takes at most 3 bytes per UTF-16 unit, and the
+    // queue measures everything else by writing it.
+    if (textLength(json) * 3 <= this.#maxSpanBytes) return { json, trimmed }
+    const bytes = textBytes(json)
+    if (bytes <= this.#maxSpanBytes) return { json, trimmed }
+    const fitted = fitSpanEvent(typeof json === 'string' ? json : json.join(''), bytes, this.#maxSpanBytes)
+    if (fitted === undefined) {
+      this.#spans.countDropped('oversize')
+      this.#report(
+        'oversize-span',
+        `span "${record.name}" is over the 5 MiB event limit even with its input and output dropped; it was dropped`,
+      )
+      return undefined
+    }
+    this.#report(
+      'trimmed-span',
+      `span "${record.name}" was over the 5 MiB event limit; trimmed (${fitted.added.join(', ')})`,
+    )
+    return { json: fitted.json, trimmed: true }
   }
 
   exportEvaluation(metric: MetricEvent): void {
@@ -377,6 +449,7 @@ export class EventExporter implements Exporter {
     this.#closed = true
     const unencoded = this.#unencoded.size
     this.#unencoded.clear()
+    this.#large = undefined
     this.#spans.countFailed(unencoded)
     this.#encodedWaiters.splice(0).forEach((resolve) => resolve())
     this.#spans.close()
@@ -453,7 +526,9 @@ export class EventExporter implements Exporter {
       count: unencoded.size,
       next: () => {
         const record = unencoded.shift()
-        const json = record === undefined ? undefined : this.#spanItem(record)?.json
+        const item = record === undefined ? undefined : this.#spanItem(record)
+        const json =
+          item === undefined ? undefined : typeof item.json === 'string' ? item.json : item.json.join('')
         // One that cannot be encoded is counted as dropped by #spanItem.
         if (json !== undefined) failed.spans++
         return json

@@ -80,8 +80,8 @@ export class EventWriter {
     return this.#queue.items > 0 || this.#inFlight.size > 0
   }
 
-  /** Queues one serialised item. Returns false when it was dropped. */
-  enqueue(item: string): boolean {
+  /** Queues one serialised item (whole, or as pieces of one text). Returns false when it was dropped. */
+  enqueue(item: string | readonly string[]): boolean {
     if (this.#closed) {
       this.countDropped('afterShutdown')
       return false

@@ -1,6 +1,6 @@
-import { deferredData, deferredValueIO } from '../annotation/deferred-value.js'
-import type { JsonValue } from '../internal/safe-json.js'
+import { deferredData } from '../annotation/deferred-value.js'
 import type { SpanRecord } from '../span/span-record.js'
+import { mapStrings } from './map-strings.js'
 
 /** The part of a span that may be cut to fit: everything else (ids, timing, metrics, error) stays. */
 type Part = 'input' | 'output' | 'metadata' | 'tags'
@@ -30,12 +30,29 @@ const MAX_SLOTS = 100_000
  * const fitted = fitRecord(record, 1024 * 1024)
  */
 export function fitRecord(record: SpanRecord, budgetChars: number): SpanRecord {
+  return fitRecordSized(record, budgetChars).record
+}
+
+/**
+ * `fitRecord`, and the length of the longest string left in input, output and metadata (the
+ * exporter encodes spans with long ones in steps), learnt from the same walk.
+ */
+export function fitRecordSized(
+  record: SpanRecord,
+  budgetChars: number,
+): { record: SpanRecord; longestValue: number } {
   const lengths: number[] = []
   let total = 0
-  for (const part of PARTS) total += measure(record[part], lengths)
-  if (total <= budgetChars) return record
+  let longestValue = 0
+  for (const part of PARTS) {
+    total += measure(record[part], lengths)
+    // Every string of 256 characters or more is in `lengths`; shorter ones never matter here.
+    if (part === 'metadata') for (const length of lengths) longestValue = Math.max(longestValue, length)
+  }
+  if (total <= budgetChars) return { record, longestValue }
 
   const cap = waterLevel(lengths, total, budgetChars)
+  longestValue = Math.min(longestValue, cap)
   const cut = new Set<Part>()
   const replaced: Partial<Record<Part, unknown>> = {}
   for (const part of PARTS) {
@@ -46,10 +63,11 @@ export function fitRecord(record: SpanRecord, budgetChars: number): SpanRecord {
       cut.add(part)
     }
   }
-  if (cut.size === 0) return record
+  if (cut.size === 0) return { record, longestValue }
   const errors = new Set(record.collectionErrors ?? [])
   for (const part of cut) errors.add(COLLECTION_ERROR[part])
-  return Object.freeze({ ...record, ...replaced, collectionErrors: [...errors] }) as SpanRecord
+  const fitted = Object.freeze({ ...record, ...replaced, collectionErrors: [...errors] }) as SpanRecord
+  return { record: fitted, longestValue }
 }
 
 /** Sum of the string lengths in `value` (keys included); each long string's length goes in `lengths`. */
@@ -92,29 +110,7 @@ function waterLevel(lengths: number[], total: number, budget: number): number {
 
 /** `value` with every string longer than `cap` cut; the same reference when nothing inside changes. */
 function cutStrings(value: unknown, cap: number): unknown {
-  const deferred = deferredData(value)
-  if (deferred !== undefined) {
-    const cut = cutStrings(deferred, cap)
-    return cut === deferred ? value : deferredValueIO(cut as JsonValue)
-  }
-  if (typeof value === 'string') return value.length > cap ? cutString(value, cap) : value
-  if (value === null || typeof value !== 'object') return value
-  if (Array.isArray(value)) {
-    let copy: unknown[] | undefined
-    for (let i = 0; i < value.length; i++) {
-      const item: unknown = value[i]
-      const after = cutStrings(item, cap)
-      if (after !== item) (copy ??= value.slice())[i] = after
-    }
-    return copy ?? value
-  }
-  let copy: Record<string, unknown> | undefined
-  for (const key in value) {
-    const item = (value as Record<string, unknown>)[key]
-    const after = cutStrings(item, cap)
-    if (after !== item) (copy ??= { ...(value as Record<string, unknown>) })[key] = after
-  }
-  return copy ?? value
+  return mapStrings(value, (text) => (text.length > cap ? cutString(text, cap) : text))
 }
 
 /** The beginning and the ending of `text`, `cap` characters in all, around a marker. */

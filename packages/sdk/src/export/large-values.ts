@@ -1,0 +1,109 @@
+import { randomBytes } from 'node:crypto'
+import type { SpanRecord } from '../span/span-record.js'
+import { isPlainText } from './json-text.js'
+import { mapStrings } from './map-strings.js'
+
+/** Strings at least this long are escaped piece by piece on later encode slices, not at once. */
+export const LARGE_VALUE_CHARS = 32 * 1024
+/** Characters escaped per step: ~0.1 ms of work, so a slice can stop close to its deadline. */
+const PIECE_CHARS = 64 * 1024
+
+// A placeholder no user string can contain by chance: a control character (so the JSON writers
+// escape it, `\u0001`) around a per-process random nonce.
+const NONCE = randomBytes(6).toString('hex')
+const placeholder = (index: number): string => `\u0001llmobs-${NONCE}:${index}\u0001`
+// As it appears in the event text: escaped once (`\u0001...`), or twice inside the JSON text of an
+// object value (`\\u0001...`: the writer escapes the value's text as a string), group 1 then set.
+const ESCAPED_PLACEHOLDER = new RegExp(String.raw`(\\)?\\u0001llmobs-${NONCE}:(\d+)\\?\\u0001`, 'g')
+
+/**
+ * The encoding of one span whose input, output or metadata hold long strings, spread over as many
+ * encode slices as it takes. Why: written at once, a span of `maxSpanSize` (1 MiB) cost 10-30 ms
+ * of one task on a loaded 2-core machine (flattening the cut strings, scanning and escaping them,
+ * then flattening the event into the request buffer). Here the long strings are replaced by
+ * placeholders, the small remainder is written by the usual writer, and each long string is escaped
+ * 64 K characters per step; the event is then handed to the queue as pieces, never joined.
+ *
+ * @example
+ * const job = LargeSpanEncoding.of(record, (r) => spanJson(r))
+ * while (job !== undefined && !job.step()) {} // one step per slice in the exporter
+ * queue.push(job.pieces())
+ */
+export class LargeSpanEncoding {
+  readonly #skeleton: string
+  readonly #values: readonly string[]
+  /** How many times each value is escaped: 1, or 2 inside an object value's JSON text. */
+  readonly #levels: readonly number[]
+  readonly #escaped: string[][]
+  #value = 0
+  #offset = 0
+
+  private constructor(skeleton: string, values: readonly string[]) {
+    this.#skeleton = skeleton
+    this.#values = values
+    const levels = values.map(() => 1)
+    for (const match of skeleton.matchAll(ESCAPED_PLACEHOLDER))
+      levels[Number(match[2])] = match[1] === undefined ? 1 : 2
+    this.#levels = levels
+    this.#escaped = values.map(() => [])
+  }
+
+  /**
+   * The encoding of `record` when it holds long strings (`encode` writes its JSON text with the
+   * placeholders), or undefined when it holds none.
+   */
+  static of(record: SpanRecord, encode: (record: SpanRecord) => string): LargeSpanEncoding | undefined {
+    const values: string[] = []
+    const take = (text: string): string => {
+      if (text.length < LARGE_VALUE_CHARS) return text
+      values.push(text)
+      return placeholder(values.length - 1)
+    }
+    const input = mapStrings(record.input, take)
+    const output = mapStrings(record.output, take)
+    const metadata = mapStrings(record.metadata, take)
+    if (values.length === 0) return undefined
+    const skeleton = encode(Object.freeze({ ...record, input, output, metadata }) as SpanRecord)
+    return new LargeSpanEncoding(skeleton, values)
+  }
+
+  /** Escapes the next piece; true once everything is escaped. */
+  step(): boolean {
+    const value = this.#values[this.#value]
+    if (value === undefined) return true
+    let end = Math.min(value.length, this.#offset + PIECE_CHARS)
+    // Never split a surrogate pair: each half alone would be escaped as \uXXXX, unlike the whole.
+    if (end < value.length && isHighSurrogate(value.charCodeAt(end - 1))) end--
+    let piece = value.slice(this.#offset, end)
+    for (let level = this.#levels[this.#value] ?? 1; level > 0; level--) piece = escapeJson(piece)
+    ;(this.#escaped[this.#value] as string[]).push(piece)
+    this.#offset = end
+    if (end === value.length) {
+      this.#value++
+      this.#offset = 0
+    }
+    return this.#value === this.#values.length
+  }
+
+  /** The event's JSON text as pieces, in order (after `step()` returned true). */
+  pieces(): string[] {
+    const out: string[] = []
+    let from = 0
+    for (const match of this.#skeleton.matchAll(ESCAPED_PLACEHOLDER)) {
+      out.push(this.#skeleton.slice(from, match.index))
+      for (const piece of this.#escaped[Number(match[2])] ?? []) out.push(piece)
+      from = match.index + match[0].length
+    }
+    out.push(this.#skeleton.slice(from))
+    return out
+  }
+}
+
+/** `text` as it appears between the quotes of a JSON string. */
+function escapeJson(text: string): string {
+  return isPlainText(text) ? text : JSON.stringify(text).slice(1, -1)
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff
+}
