@@ -43,6 +43,8 @@ interface FittedRecord {
   readonly trimmed: boolean
   /** The longest string left in input, output and metadata. */
   readonly longestValue: number
+  /** What fitRecord cut longer strings to (Infinity: nothing cut). */
+  readonly cap: number
 }
 
 interface LargeJob extends FittedRecord {
@@ -254,7 +256,7 @@ export class EventExporter implements Exporter {
   /** Starts the stepwise encoding of a span holding long strings (undefined: encode it whole). */
   #startLarge(original: SpanRecord, fitted: FittedRecord): LargeJob | undefined {
     try {
-      const encoding = LargeSpanEncoding.of(fitted.record, this.#spanJson)
+      const encoding = LargeSpanEncoding.of(original, fitted.record, fitted.cap, this.#spanJson)
       return encoding === undefined ? undefined : { original, ...fitted, encoding }
     } catch {
       return undefined // the whole path encodes it again and reports what fails
@@ -273,7 +275,7 @@ export class EventExporter implements Exporter {
 
   /** `original` cut to `maxSpanSize` (reported when anything was cut). */
   #fit(original: SpanRecord): FittedRecord {
-    const { record, longestValue } = fitRecordSized(original, this.#config.maxSpanSize)
+    const { record, longestValue, cap } = fitRecordSized(original, this.#config.maxSpanSize)
     const trimmed = record !== original
     if (trimmed) {
       this.#report(
@@ -281,7 +283,7 @@ export class EventExporter implements Exporter {
         `span "${record.name}" carried more than maxSpanSize (${this.#config.maxSpanSize} characters of input, output, metadata and tags); its longest values were trimmed (${(record.collectionErrors ?? []).join(', ')})`,
       )
     }
-    return { record, trimmed, longestValue }
+    return { record, trimmed, longestValue, cap }
   }
 
   /**

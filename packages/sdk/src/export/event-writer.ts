@@ -23,6 +23,9 @@ export interface EventWriterOptions {
   readonly canSend?: () => boolean
 }
 
+/** Drains (one per flush interval, 1 s by default) of an idle stream before its spare buffers go. */
+const SPARE_IDLE_DRAINS = 10
+
 interface Waiter {
   readonly untilSeq: number
   readonly resolve: () => void
@@ -48,6 +51,7 @@ export class EventWriter {
   #timer: NodeJS.Timeout | undefined
   #pumpScheduled = false
   #closed = false
+  #idleDrains = 0
 
   constructor(options: EventWriterOptions) {
     this.#options = options
@@ -182,7 +186,14 @@ export class EventWriter {
   #drain(): void {
     this.#queue.seal()
     this.#pump()
-    if (this.#queue.items === 0 && this.#inFlight.size === 0) this.#queue.releaseSpare()
+    // Spare request buffers go only after the stream has been idle a while: a fresh 5 MiB buffer
+    // costs page faults as it is written (~4 ms per MB here), which an app sending now and then
+    // would pay on every request if the spares went at the first idle drain.
+    if (this.#queue.items === 0 && this.#inFlight.size === 0) {
+      if (++this.#idleDrains >= SPARE_IDLE_DRAINS) this.#queue.releaseSpare()
+    } else {
+      this.#idleDrains = 0
+    }
   }
 
   #schedulePump(): void {

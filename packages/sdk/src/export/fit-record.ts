@@ -33,14 +33,19 @@ export function fitRecord(record: SpanRecord, budgetChars: number): SpanRecord {
   return fitRecordSized(record, budgetChars).record
 }
 
+export interface FitResult {
+  readonly record: SpanRecord
+  /** The longest string left in input, output and metadata. */
+  readonly longestValue: number
+  /** The length every longer string was cut to (`cutBounds`); Infinity when nothing was cut. */
+  readonly cap: number
+}
+
 /**
  * `fitRecord`, and the length of the longest string left in input, output and metadata (the
  * exporter encodes spans with long ones in steps), learnt from the same walk.
  */
-export function fitRecordSized(
-  record: SpanRecord,
-  budgetChars: number,
-): { record: SpanRecord; longestValue: number } {
+export function fitRecordSized(record: SpanRecord, budgetChars: number): FitResult {
   const lengths: number[] = []
   let total = 0
   let longestValue = 0
@@ -49,7 +54,7 @@ export function fitRecordSized(
     // Every string of 256 characters or more is in `lengths`; shorter ones never matter here.
     if (part === 'metadata') for (const length of lengths) longestValue = Math.max(longestValue, length)
   }
-  if (total <= budgetChars) return { record, longestValue }
+  if (total <= budgetChars) return { record, longestValue, cap: Number.POSITIVE_INFINITY }
 
   const cap = waterLevel(lengths, total, budgetChars)
   longestValue = Math.min(longestValue, cap)
@@ -63,11 +68,11 @@ export function fitRecordSized(
       cut.add(part)
     }
   }
-  if (cut.size === 0) return { record, longestValue }
+  if (cut.size === 0) return { record, longestValue, cap }
   const errors = new Set(record.collectionErrors ?? [])
   for (const part of cut) errors.add(COLLECTION_ERROR[part])
   const fitted = Object.freeze({ ...record, ...replaced, collectionErrors: [...errors] }) as SpanRecord
-  return { record: fitted, longestValue }
+  return { record: fitted, longestValue, cap }
 }
 
 /** Sum of the string lengths in `value` (keys included); each long string's length goes in `lengths`. */
@@ -115,6 +120,15 @@ function cutStrings(value: unknown, cap: number): unknown {
 
 /** The beginning and the ending of `text`, `cap` characters in all, around a marker. */
 function cutString(text: string, cap: number): string {
+  const { head, marker, tail } = cutBounds(text, cap)
+  return `${text.slice(0, head)}${marker}${text.slice(tail)}`
+}
+
+/**
+ * Where `text` is cut to `cap` characters: it keeps `[0, head)` and `[tail, length)` around `marker`.
+ * Shared with the stepwise encoder, which writes those parts without building the cut string.
+ */
+export function cutBounds(text: string, cap: number): { head: number; marker: string; tail: number } {
   const marker = `...[llmobs: trimmed ${text.length - cap} of ${text.length} characters to fit the span size limit]...`
   const keep = Math.max(0, cap - marker.length)
   let head = Math.ceil(keep * 0.75)
@@ -122,7 +136,7 @@ function cutString(text: string, cap: number): string {
   // Never split a surrogate pair: half of one would become a replacement character.
   if (head > 0 && isHighSurrogate(text.charCodeAt(head - 1))) head--
   if (tail < text.length && isLowSurrogate(text.charCodeAt(tail))) tail++
-  return `${text.slice(0, head)}${marker}${text.slice(tail)}`
+  return { head, marker, tail }
 }
 
 function isHighSurrogate(code: number): boolean {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { deferredValueIO } from '../annotation/deferred-value.js'
 import { resolveConfig } from '../config.js'
 import type { SpanRecord } from '../span/span-record.js'
+import { fitRecordSized } from './fit-record.js'
 import { LARGE_VALUE_CHARS, LargeSpanEncoding } from './large-values.js'
 import { makeRecord } from './span-fixtures.test-helper.js'
 import { spanEventJson } from './span-event-json.js'
@@ -9,8 +10,12 @@ import { spanEventJson } from './span-event-json.js'
 const { config } = resolveConfig({ mlApp: 'large' }, {})
 const encode = (record: SpanRecord): string => spanEventJson(record, config)
 
-function stepped(record: SpanRecord): { text: string; steps: number; pieces: string[] } {
-  const job = LargeSpanEncoding.of(record, encode)
+function stepped(
+  record: SpanRecord,
+  budget = 64 * 1024 * 1024,
+): { text: string; steps: number; pieces: string[] } {
+  const fitted = fitRecordSized(record, budget)
+  const job = LargeSpanEncoding.of(record, fitted.record, fitted.cap, encode)
   if (job === undefined) throw new Error('expected a stepwise encoding')
   let steps = 1
   while (!job.step()) steps++
@@ -20,7 +25,8 @@ function stepped(record: SpanRecord): { text: string; steps: number; pieces: str
 
 describe('LargeSpanEncoding', () => {
   it('is not used for a span without long strings', () => {
-    expect(LargeSpanEncoding.of(makeRecord({ input: { value: 'short' } }), encode)).toBeUndefined()
+    const record = makeRecord({ input: { value: 'short' } })
+    expect(LargeSpanEncoding.of(record, record, Number.POSITIVE_INFINITY, encode)).toBeUndefined()
   })
 
   it('writes exactly the text the whole-span writer writes, in steps of 64 K characters', () => {
@@ -47,6 +53,22 @@ describe('LargeSpanEncoding', () => {
       output: { value: 'plain output' },
     })
     expect(stepped(record).text).toBe(encode(record))
+  })
+
+  it('writes what fitRecord cut exactly as the cut record would be written, marker included', () => {
+    const huge = `${'h'.repeat(3 * 1024 * 1024)}"é😀\n${'t'.repeat(1024 * 1024)}`
+    const record = makeRecord({
+      kind: 'llm',
+      input: { messages: [{ role: 'user', content: huge }] },
+      output: { messages: [{ role: 'assistant', content: 'short answer' }] },
+      metadata: { blob: huge, note: 'n'.repeat(40_000) },
+      tags: { big: huge.slice(0, 300_000) },
+    })
+    const fitted = fitRecordSized(record, 1024 * 1024)
+    expect(fitted.cap).toBeLessThan(huge.length)
+    const { text } = stepped(record, 1024 * 1024)
+    expect(text).toBe(encode(fitted.record))
+    expect(text).toContain('...[llmobs: trimmed ')
   })
 
   it('keeps a user string that looks like a placeholder as it is', () => {
