@@ -81,7 +81,8 @@ export class EventExporter implements Exporter {
   #lastError: { message: string; atMs: number } | undefined
   /** Finished spans not serialised yet (see `exportSpan`). */
   readonly #unencoded = new RecordQueue<SpanRecord>()
-  #encodingScheduled = false
+  /** The pending encoding turn, if any (ref'd while a flush waits for it). */
+  #encodingImmediate: NodeJS.Immediate | undefined
   readonly #encodedWaiters: Array<() => void> = []
   #closed = false
 
@@ -135,14 +136,18 @@ export class EventExporter implements Exporter {
   }
 
   #scheduleEncoding(): void {
-    if (this.#encodingScheduled) return
-    this.#encodingScheduled = true
-    setImmediate(this.#encodeSlice).unref()
+    if (this.#encodingImmediate !== undefined) return
+    // Unref'd, so queued encoding alone never keeps a process alive (the exit flush encodes what is
+    // left). But an unref'd immediate also lets the event loop block in poll until something else
+    // wakes it: a flush waiting for encoding then got one 2 ms slice per tick of the 1 s flush timer
+    // (1,000 cold spans: ~6 s of wall time to flush). So it is ref'd while a flush waits.
+    this.#encodingImmediate = setImmediate(this.#encodeSlice)
+    if (this.#encodedWaiters.length === 0) this.#encodingImmediate.unref()
   }
 
   /** Encodes records for at most one slice of time, then yields to the app. */
   readonly #encodeSlice = (): void => {
-    this.#encodingScheduled = false
+    this.#encodingImmediate = undefined
     const deadline = performance.now() + ENCODE_SLICE_MS
     let record: SpanRecord | undefined
     while ((record = this.#unencoded.shift()) !== undefined) {
@@ -156,6 +161,7 @@ export class EventExporter implements Exporter {
   /** Resolves once every record handed to `exportSpan` so far is encoded and queued. */
   #encoded(): Promise<void> {
     if (this.#unencoded.size === 0) return Promise.resolve()
+    this.#encodingImmediate?.ref()
     return new Promise((resolve) => this.#encodedWaiters.push(resolve))
   }
 
