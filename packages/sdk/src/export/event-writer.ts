@@ -144,8 +144,15 @@ export class EventWriter {
   }
 
   #drain(): void {
-    this.#queue.seal()
-    this.#pump()
+    // A batch that leaves at once stays in its full-size buffer, which comes back for the next batch
+    // once delivered. Shrinking it first copied its bytes into fresh memory only to send them: page
+    // faults included, ~4 ms of CPU per MB on the benchmark's machine (the first flush of a short
+    // run, and every timer-sealed request of a long one). A batch that will wait is still shrunk.
+    const canSend = this.#options.canSend?.() !== false
+    const leavesNow =
+      canSend && this.#queue.sealedCount === 0 && this.#inFlight.size < this.#options.concurrency
+    this.#queue.seal(!leavesNow)
+    this.#pump(canSend)
     if (this.#queue.items === 0 && this.#inFlight.size === 0) this.#queue.releaseSpare()
   }
 
@@ -163,8 +170,8 @@ export class EventWriter {
     this.#drain()
   }
 
-  #pump(): void {
-    if (this.#options.canSend?.() === false) return
+  #pump(canSend = this.#options.canSend?.() !== false): void {
+    if (!canSend) return
     while (this.#inFlight.size < this.#options.concurrency) {
       const batch = this.#queue.take()
       if (batch === undefined) return
