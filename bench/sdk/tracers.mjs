@@ -1,15 +1,18 @@
 // Adapters: each sets up one tracer against the sink at `port` and returns
 // { sdk, flush() } where `sdk` has trace/annotate with the shared llmobs-style signature.
+// `mark(name)`, when given, is called between loading the tracer and initialising it (cold-start.mjs
+// times the two apart).
 import { createRequire } from 'node:module'
 
 const require = createRequire(import.meta.url)
 
 export const TRACERS = {
   /** llmobs, exporting LLMObs span events through the agent's EVP proxy. */
-  async 'llmobs agent-proxy'(port) {
+  async 'llmobs agent-proxy'(port, mark) {
     // BENCH_LLMOBS_MODULE measures another build of the SDK (a path to its ESM entry) without
     // touching the workspace's dist, e.g. a bundle of a working tree made while others edit it.
     const { createLLMObs } = await import(process.env.BENCH_LLMOBS_MODULE ?? '@llmobs/sdk')
+    mark?.('imported')
     const sdk = createLLMObs({
       mlApp: 'bench',
       service: 'bench',
@@ -21,12 +24,14 @@ export const TRACERS = {
   },
 
   /** The `dd-trace` package's LLM Observability SDK (it also sends the APM traces it always makes). */
-  async 'dd-trace'(port) {
+  async 'dd-trace'(port, mark) {
     process.env.DD_TRACE_TELEMETRY_ENABLED = 'false'
     process.env.DD_INSTRUMENTATION_TELEMETRY_ENABLED = 'false'
     process.env.DD_REMOTE_CONFIGURATION_ENABLED = 'false'
     process.env.DD_TRACE_STARTUP_LOGS = 'false'
-    const tracer = require('dd-trace').init({
+    const ddTrace = require('dd-trace')
+    mark?.('imported')
+    const tracer = ddTrace.init({
       hostname: '127.0.0.1',
       port,
       service: 'bench',

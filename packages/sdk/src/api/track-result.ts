@@ -1,8 +1,10 @@
-import { errorMonitor } from 'node:events'
-import { types } from 'node:util'
+import { builtin } from '../internal/builtins.js'
 import type { ContextStorage } from '../context/context-storage.js'
 import type { Diagnostics } from '../internal/diagnostics.js'
 import type { LiveSpan } from '../span/live-span.js'
+
+const { errorMonitor } = builtin('node:events')
+const { types } = builtin('node:util')
 
 /**
  * Called once when a traced call's outcome is known, just before its span ends: with the value for

@@ -1,4 +1,4 @@
-import { setTimeout as delay } from 'node:timers/promises'
+import { builtin } from '../internal/builtins.js'
 
 /** What `flush({ waitForBackground: true })` reports about `llmobs.background()` work. */
 export interface BackgroundCounts {
@@ -55,12 +55,14 @@ export class BackgroundTasks {
     if (this.#running.size === 0) return this.counts()
     const abort = new AbortController()
     let timedOut = false
-    const timeout = delay(Math.max(0, timeoutMs), undefined, { ref: false, signal: abort.signal }).then(
-      () => {
-        timedOut = true
-      },
-      () => undefined,
-    )
+    const timeout = builtin('node:timers/promises')
+      .setTimeout(Math.max(0, timeoutMs), undefined, { ref: false, signal: abort.signal })
+      .then(
+        () => {
+          timedOut = true
+        },
+        () => undefined,
+      )
     try {
       while (this.#running.size > 0 && !timedOut) {
         await Promise.race([Promise.all([...this.#running]), timeout])

@@ -1,5 +1,7 @@
-import { AsyncLocalStorage } from 'node:async_hooks'
+import { builtin } from '../internal/builtins.js'
 import type { ContextSnapshot } from './context-snapshot.js'
+
+const { AsyncLocalStorage } = builtin('node:async_hooks')
 
 /**
  * One AsyncLocalStorage per LLMObs instance, holding immutable `ContextSnapshot`s. Two instances

@@ -182,8 +182,12 @@ export class BatchQueue {
     this.#stagedWorst = 0
   }
 
-  /** Closes the open batch so it can be sent now, not only when full. */
-  seal(): void {
+  /**
+   * Closes the open batch so it can be sent now, not only when full. `shrink: false` keeps a
+   * batch sealed less than half full in its full-size buffer: for a batch that is handed to the
+   * network at once (the buffer is recycled once it is delivered), the copy would only cost.
+   */
+  seal(shrink = true): void {
     this.#writeStaged()
     const batch = this.#current
     this.#current = undefined
@@ -194,7 +198,7 @@ export class BatchQueue {
     }
     this.#close.copy(batch.buffer, batch.bodyBytes)
     batch.bodyBytes += this.#close.length
-    if (batch.bodyBytes * 2 < batch.buffer.length) {
+    if (shrink && batch.bodyBytes * 2 < batch.buffer.length) {
       const own = Buffer.allocUnsafe(batch.bodyBytes)
       batch.buffer.copy(own, 0, 0, batch.bodyBytes)
       this.#keepSpare(batch.buffer)

@@ -135,7 +135,8 @@ export class EventExporter implements Exporter {
   readonly #unencoded = new RecordQueue<SpanRecord>()
   /** The stepwise encoding of the first record of `#unencoded`, when it holds long strings. */
   #large: LargeJob | undefined
-  #encodingScheduled = false
+  /** The pending encoding turn, if any (ref'd while a flush waits for it). */
+  #encodingImmediate: NodeJS.Immediate | undefined
   readonly #encodedWaiters: Array<() => void> = []
   #closed = false
 
@@ -218,9 +219,13 @@ export class EventExporter implements Exporter {
   }
 
   #scheduleEncoding(): void {
-    if (this.#encodingScheduled) return
-    this.#encodingScheduled = true
-    setImmediate(this.#encodeSlice).unref()
+    if (this.#encodingImmediate !== undefined) return
+    // Unref'd, so queued encoding alone never keeps a process alive (the exit flush encodes what is
+    // left). But an unref'd immediate also lets the event loop block in poll until something else
+    // wakes it: a flush waiting for encoding then got one 2 ms slice per tick of the 1 s flush timer
+    // (1,000 cold spans: ~6 s of wall time to flush). So it is ref'd while a flush waits.
+    this.#encodingImmediate = setImmediate(this.#encodeSlice)
+    if (this.#encodedWaiters.length === 0) this.#encodingImmediate.unref()
   }
 
   /**
@@ -229,7 +234,7 @@ export class EventExporter implements Exporter {
    * `#unencoded` until done, so order, counts, `abandon()` and the spool see it as not encoded yet.
    */
   readonly #encodeSlice = (): void => {
-    this.#encodingScheduled = false
+    this.#encodingImmediate = undefined
     const deadline = performance.now() + ENCODE_SLICE_MS
     let record: SpanRecord | undefined
     while ((record = this.#unencoded.peek()) !== undefined) {
@@ -266,6 +271,7 @@ export class EventExporter implements Exporter {
   /** Resolves once every record handed to `exportSpan` so far is encoded and queued. */
   #encoded(): Promise<void> {
     if (this.#unencoded.size === 0) return Promise.resolve()
+    this.#encodingImmediate?.ref()
     return new Promise((resolve) => this.#encodedWaiters.push(resolve))
   }
 

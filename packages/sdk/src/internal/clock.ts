@@ -1,4 +1,6 @@
-import { performance } from 'node:perf_hooks'
+import { builtin } from './builtins.js'
+
+const { performance } = builtin('node:perf_hooks')
 
 /**
  * Span timing. Wall time is read once, when this module loads, and every later timestamp is that

@@ -1,4 +1,4 @@
-import { randomFillSync } from 'node:crypto'
+import { builtin } from './builtins.js'
 
 /**
  * Random identifiers of protocol §1 on the hot path: one span id per span, two trace ids per root.
@@ -16,7 +16,8 @@ let cursor = POOL_SIZE
 function nextWord(): bigint {
   for (;;) {
     if (cursor === POOL_SIZE) {
-      randomFillSync(pool)
+      // node:crypto is loaded here, at the first id, not at import (~6 ms of CPU on Node 20).
+      builtin('node:crypto').randomFillSync(pool)
       cursor = 0
     }
     // The index is always in range; `?? 0n` only satisfies noUncheckedIndexedAccess.

@@ -1,4 +1,6 @@
-import { types } from 'node:util'
+import { builtin } from './builtins.js'
+
+const { types } = builtin('node:util')
 
 /**
  * Turns any value into plain JSON data without ever throwing: cycles, BigInt, binary data, Maps,

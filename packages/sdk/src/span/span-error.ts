@@ -1,6 +1,8 @@
-import { types } from 'node:util'
+import { builtin } from '../internal/builtins.js'
 import { safeStringify } from '../internal/safe-json.js'
 import type { SpanError } from './span-record.js'
+
+const { types } = builtin('node:util')
 
 const MAX_STACK = 32 * 1024
 

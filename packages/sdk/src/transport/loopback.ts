@@ -1,4 +1,4 @@
-import { isIPv4, isIPv6 } from 'node:net'
+import { builtin } from '../internal/builtins.js'
 
 /**
  * Whether a URL hostname names this machine: `localhost`, 127.0.0.0/8, `::1` or an IPv4-mapped
@@ -9,6 +9,7 @@ import { isIPv4, isIPv6 } from 'node:net'
  * isLoopbackHost('intake.example.com') // false
  */
 export function isLoopbackHost(hostname: string): boolean {
+  const { isIPv4, isIPv6 } = builtin('node:net')
   let host = hostname.toLowerCase()
   if (host.endsWith('.')) host = host.slice(0, -1)
   if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1)
