@@ -205,4 +205,38 @@ describe('BatchQueue', () => {
       expect(seen).toEqual(accepted.map((item) => JSON.parse(item) as unknown))
     }
   })
+
+  it('writes an item in parts: it counts only once ended, and its batch is not sealed meanwhile', () => {
+    const queue = new BatchQueue(format, { maxItems: 100, maxBytes: 1024 * 1024, requestBytes: 64 * 1024 })
+    const texts = [item(0, 10), item(1, 5000), item(2, 10)]
+    expect(queue.push(texts[0]!)).toBe('queued')
+    const parts = [texts[1]!.slice(0, 1000), texts[1]!.slice(1000, 3000), texts[1]!.slice(3000)]
+    expect(queue.beginItem(Buffer.byteLength(texts[1]!))).toBe('queued')
+    queue.writePart(parts[0]!)
+    queue.seal() // a drain while the item is half written leaves the batch open
+    expect(queue.take()).toBeUndefined()
+    expect(queue.items).toBe(1)
+    for (const part of parts.slice(1)) queue.writePart(part)
+    queue.endItem()
+    expect(queue.push(texts[2]!)).toBe('queued')
+    queue.seal()
+    const batch = queue.take()!
+    const envelopes = JSON.parse(queue.body(batch).toString('utf8')) as Array<{
+      spans: Array<{ span_id: string }>
+    }>
+    expect(envelopes.map((e) => e.spans[0]!.span_id)).toEqual(['0', '1', '2'])
+    expect(batch.count).toBe(3)
+  })
+
+  it('forgets an item abandoned half written, and refuses one past the byte bound', () => {
+    const queue = new BatchQueue(format, { maxItems: 100, maxBytes: 20_000, requestBytes: 64 * 1024 })
+    queue.push(item(0, 10))
+    expect(queue.beginItem(5000)).toBe('queued')
+    queue.writePart('{"span_id":"half')
+    queue.abandonItem()
+    queue.seal()
+    const batch = queue.take()!
+    expect(JSON.parse(queue.body(batch).toString('utf8'))).toHaveLength(1)
+    expect(queue.beginItem(50_000)).toBe('full')
+  })
 })

@@ -46,6 +46,8 @@ export class BatchQueue {
   readonly #close: Buffer
   readonly #sealed: Batch[] = []
   readonly #spare: Buffer[] = []
+  /** An item being written in parts (`beginItem`): its batch, where it starts, bytes so far. */
+  #partial: { batch: Batch; before: number; start: number; written: number } | undefined
   #current: Batch | undefined
   #items = 0
   #bytes = 0
@@ -136,6 +138,66 @@ export class BatchQueue {
   }
 
   /**
+   * Starts an item of exactly `bytes` UTF-8 bytes that is written in parts over several turns of the
+   * event loop (`writePart`, then `endItem`), so that no single turn writes a whole large event:
+   * writing 1 MiB into a fresh request buffer took 4-7 ms here (page faults included). Until
+   * `endItem`, the batch it is in is not sealed and nothing else may be pushed. 'full' when a bound
+   * refuses it; 'sealed' when the open batch was sealed to make room.
+   */
+  beginItem(bytes: number): 'queued' | 'sealed' | 'full' {
+    if (this.#items >= this.#limits.maxItems || this.#bytes + bytes > this.#limits.maxBytes) return 'full'
+    let outcome: 'queued' | 'sealed' = 'queued'
+    this.#writeStaged()
+    const { separatorBytes, closeBytes } = this.#format
+    let batch = this.#current ?? this.#start()
+    let sep = batch.count > 0 ? separatorBytes : 0
+    if (batch.count > 0 && batch.bodyBytes + sep + bytes + closeBytes > this.#limits.requestBytes) {
+      this.seal()
+      outcome = 'sealed'
+      batch = this.#start()
+      sep = 0
+    }
+    this.#reserve(batch, sep + bytes)
+    if (sep > 0) this.#separator.copy(batch.buffer, batch.bodyBytes)
+    this.#partial = { batch, before: batch.bodyBytes, start: batch.bodyBytes + sep, written: 0 }
+    batch.bodyBytes += sep
+    return outcome
+  }
+
+  /** Writes the next part of the item `beginItem` started. */
+  writePart(text: string): void {
+    const partial = this.#partial
+    if (partial === undefined) return
+    partial.written += partial.batch.buffer.write(text, partial.start + partial.written, 'utf8')
+  }
+
+  /** Ends the item `beginItem` started: it now counts, and its batch may be sealed. */
+  endItem(): void {
+    const partial = this.#partial
+    this.#partial = undefined
+    if (partial === undefined) return
+    const { batch, written } = partial
+    batch.bodyBytes = partial.start + written
+    batch.itemBytes += written
+    batch.count++
+    this.#nextSeq++
+    this.#items++
+    this.#bytes += written
+  }
+
+  /** Forgets the item being written in parts, as if `beginItem` had not been called. */
+  abandonItem(): void {
+    if (this.#partial === undefined) return
+    this.#partial.batch.bodyBytes = this.#partial.before
+    this.#partial = undefined
+  }
+
+  /** Whether an item is being written in parts. */
+  get writingItem(): boolean {
+    return this.#partial !== undefined
+  }
+
+  /**
    * Adds the item to the staged text when even the worst case of everything staged fits both the
    * request and the byte bound (so staging never accepts an item the exact path would refuse).
    * Why stage: writing a string into a buffer first flattens it, and that costs ~0.3 µs of fixed
@@ -188,6 +250,8 @@ export class BatchQueue {
    * network at once (the buffer is recycled once it is delivered), the copy would only cost.
    */
   seal(shrink = true): void {
+    // An item half written in parts keeps its batch open; the next drain seals it.
+    if (this.#partial !== undefined) return
     this.#writeStaged()
     const batch = this.#current
     this.#current = undefined
@@ -234,6 +298,7 @@ export class BatchQueue {
     const removed = this.#items
     this.#sealed.length = 0
     this.#current = undefined
+    this.#partial = undefined
     this.#staged = ''
     this.#stagedCount = 0
     this.#stagedSeparators = 0

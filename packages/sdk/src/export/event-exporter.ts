@@ -50,7 +50,18 @@ interface FittedRecord {
 interface LargeJob extends FittedRecord {
   readonly original: SpanRecord
   readonly encoding: LargeSpanEncoding
+  /** Once encoded: its pieces being written into the request buffer. */
+  write?: LargeWrite
 }
+
+interface LargeWrite {
+  readonly pieces: readonly string[]
+  next: number
+  begun: boolean
+}
+
+/** Characters of a large span written into the request buffer per step (~1-2 ms with page faults). */
+const WRITE_PART_CHARS = 128 * 1024
 
 function textLength(json: string | readonly string[]): number {
   if (typeof json === 'string') return json.length
@@ -247,15 +258,52 @@ export class EventExporter implements Exporter {
           this.#unencoded.shift()
           this.#enqueueSpan(this.#encodeFitted(fitted.record, fitted.trimmed))
         }
-      } else if (large.encoding.step()) {
-        this.#unencoded.shift()
-        this.#large = undefined
-        this.#enqueueSpan(this.#fitEvent(large.record, large.encoding.pieces(), large.trimmed))
+      } else if (large.write === undefined) {
+        if (large.encoding.step()) this.#largeEncoded(large)
+      } else {
+        const progress = this.#writeLargePart(large.write)
+        if (progress !== 'more') {
+          this.#unencoded.shift()
+          this.#large = undefined
+          if (progress === 'queued' && large.trimmed) this.#extra.spans.trimmed++
+        }
       }
       if (performance.now() >= deadline) break
     }
     if (this.#unencoded.size > 0) this.#scheduleEncoding()
     else this.#encodedWaiters.splice(0).forEach((resolve) => resolve())
+  }
+
+  /**
+   * A large span's text is complete: it is written into the request buffer in parts on the next
+   * turns, unless it is over the event limit (then trimmed and queued whole, or dropped).
+   */
+  #largeEncoded(large: LargeJob): void {
+    const item = this.#fitEvent(large.record, large.encoding.pieces(), large.trimmed)
+    if (item !== undefined && typeof item.json !== 'string') {
+      large.write = { pieces: item.json, next: 0, begun: false }
+      return
+    }
+    this.#unencoded.shift()
+    this.#large = undefined
+    this.#enqueueSpan(item)
+  }
+
+  /** Writes about 128 K characters of a large span into the request buffer (or drops it: queue full). */
+  #writeLargePart(write: LargeWrite): 'more' | 'queued' | 'dropped' {
+    if (!write.begun) {
+      write.begun = true
+      return this.#spans.beginItem(textBytes(write.pieces)) ? 'more' : 'dropped'
+    }
+    let budget = WRITE_PART_CHARS
+    while (write.next < write.pieces.length && budget > 0) {
+      const piece = write.pieces[write.next++] as string
+      this.#spans.writePart(piece)
+      budget -= piece.length
+    }
+    if (write.next < write.pieces.length) return 'more'
+    this.#spans.endItem()
+    return 'queued'
   }
 
   /** Starts the stepwise encoding of a span holding long strings (undefined: encode it whole). */
@@ -520,6 +568,7 @@ export class EventExporter implements Exporter {
   #spoolUndelivered(at: 'exit' | 'abandon'): SpoolOutcome | undefined {
     const spool = this.#spool
     if (spool === undefined) return undefined
+    this.#large = undefined // its record is still first in #unencoded: encoded whole below
     const failed = { spans: 0, evaluations: 0 }
     const take = (stream: Stream, writer: EventWriter) =>
       writer.takeUndelivered().map(({ body, count, inFlight }) => {

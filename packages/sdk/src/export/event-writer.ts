@@ -102,6 +102,38 @@ export class EventWriter {
     return true
   }
 
+  /**
+   * Starts one serialised item of exactly `bytes` bytes, written in parts (see `BatchQueue.beginItem`).
+   * False when it was dropped (queue full or closed); otherwise call `writePart`, then `endItem`.
+   */
+  beginItem(bytes: number): boolean {
+    if (this.#closed) {
+      this.countDropped('afterShutdown')
+      return false
+    }
+    const outcome = this.#queue.beginItem(bytes)
+    if (outcome === 'full') {
+      this.countDropped('queueFull')
+      this.#options.onOverflow()
+      return false
+    }
+    if (outcome === 'sealed') this.#schedulePump()
+    return true
+  }
+
+  writePart(text: string): void {
+    this.#queue.writePart(text)
+  }
+
+  endItem(): void {
+    this.#queue.endItem()
+  }
+
+  /** Forgets an item half written in parts (its record is encoded again, whole, by the caller). */
+  abandonItem(): void {
+    this.#queue.abandonItem()
+  }
+
   /** Counts items that never reached the queue, by cause (could not be encoded, too large, ...). */
   countDropped(cause: DropCause, count = 1): void {
     this.#counts.dropped += count
@@ -157,6 +189,8 @@ export class EventWriter {
    * taken are no longer counted as queued.
    */
   takeUndelivered(): Array<{ body: Buffer; count: number; inFlight: boolean }> {
+    // An item half written in parts is not in any body: its record is still to be encoded.
+    this.#queue.abandonItem()
     this.#queue.seal()
     const bodies = [...this.#inFlight].map((batch) => ({
       body: this.#queue.body(batch),
