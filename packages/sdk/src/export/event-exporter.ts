@@ -60,6 +60,9 @@ interface LargeWrite {
   begun: boolean
 }
 
+/** Spans whose input, output, metadata and tags measure at most this many characters are encoded in `span.end()`. */
+const SYNC_ENCODE_CHARS = 64 * 1024
+
 /** Characters of a large span written into the request buffer per step (~1-2 ms with page faults). */
 const WRITE_PART_CHARS = 128 * 1024
 
@@ -225,8 +228,25 @@ export class EventExporter implements Exporter {
       if (!this.#closed) this.#spans.reportOverflow()
       return
     }
+    if (this.#unencoded.size === 0 && this.#encodeNow(record)) return
     this.#unencoded.push(record)
     this.#scheduleEncoding()
+  }
+
+  /**
+   * Encodes a small span at once (nothing waits before it, so order holds): about 10-15% less CPU
+   * per span than encoding it in a later slice (bench/run.js: 8.7 against 9.4-10.1 µs on a busy
+   * day), and at most ~0.2 ms at the bound. False for anything larger, which goes to the slices.
+   */
+  #encodeNow(record: SpanRecord): boolean {
+    try {
+      const fitted = fitRecordSized(record, this.#config.maxSpanSize)
+      if (fitted.totalChars > SYNC_ENCODE_CHARS || fitted.record !== record) return false
+      this.#enqueueSpan(this.#encodeFitted(record, false))
+      return true
+    } catch {
+      return false // the slice encodes it again and reports what fails
+    }
   }
 
   #scheduleEncoding(): void {

@@ -39,6 +39,8 @@ export interface FitResult {
   readonly longestValue: number
   /** The length every longer string was cut to (`cutBounds`); Infinity when nothing was cut. */
   readonly cap: number
+  /** The size of input, output, metadata and tags as measured before any cut (characters, about). */
+  readonly totalChars: number
 }
 
 /**
@@ -54,7 +56,7 @@ export function fitRecordSized(record: SpanRecord, budgetChars: number): FitResu
     // Every string of 256 characters or more is in `lengths`; shorter ones never matter here.
     if (part === 'metadata') for (const length of lengths) longestValue = Math.max(longestValue, length)
   }
-  if (total <= budgetChars) return { record, longestValue, cap: Number.POSITIVE_INFINITY }
+  if (total <= budgetChars) return { record, longestValue, cap: Number.POSITIVE_INFINITY, totalChars: total }
 
   const cap = waterLevel(lengths, total, budgetChars)
   longestValue = Math.min(longestValue, cap)
@@ -68,11 +70,11 @@ export function fitRecordSized(record: SpanRecord, budgetChars: number): FitResu
       cut.add(part)
     }
   }
-  if (cut.size === 0) return { record, longestValue, cap }
+  if (cut.size === 0) return { record, longestValue, cap, totalChars: total }
   const errors = new Set(record.collectionErrors ?? [])
   for (const part of cut) errors.add(COLLECTION_ERROR[part])
   const fitted = Object.freeze({ ...record, ...replaced, collectionErrors: [...errors] }) as SpanRecord
-  return { record: fitted, longestValue, cap }
+  return { record: fitted, longestValue, cap, totalChars: total }
 }
 
 /** Sum of the string lengths in `value` (keys included); each long string's length goes in `lengths`. */
