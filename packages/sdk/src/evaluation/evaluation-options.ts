@@ -6,14 +6,10 @@ export type EvaluationTarget = ExportedSpan | Span | { tag: { key: string; value
 
 export type EvaluationMetricType = MetricType
 
-/**
- * An evaluation of a span (protocol §3). The value's type follows `metricType`: `categorical` a
- * string, `score` a number, `boolean` a boolean, `json` a plain object.
- */
-export interface EvaluationOptions {
-  /** The metric's name: non-empty, without `.`. */
+/** What evaluations and feedback share (protocol §3). */
+export interface MetricOptionsBase {
+  /** The metric's name: non-empty, without `.` (e.g. `"faithfulness"`, `"thumbs"`). */
   label: string
-  metricType: EvaluationMetricType
   value: string | number | boolean | Record<string, unknown>
   tags?: Record<string, string | number | boolean> | undefined
   /** Defaults to the span's ml_app (when a span handle is given), then the configured one. */
@@ -23,4 +19,12 @@ export interface EvaluationOptions {
   reasoning?: string | undefined
   assessment?: 'pass' | 'fail' | undefined
   metadata?: Record<string, unknown> | undefined
+}
+
+/**
+ * An evaluation of a span (protocol §3). The value's type follows `metricType`: `categorical` a
+ * string, `score` a number, `boolean` a boolean, `json` a plain object.
+ */
+export interface EvaluationOptions extends MetricOptionsBase {
+  metricType: EvaluationMetricType
 }

@@ -1,5 +1,6 @@
 import type { FeedbackMetricType } from '@llmobs/protocol'
 import type { ExportedSpan, Span } from '../span/span.js'
+import type { MetricOptionsBase } from './evaluation-options.js'
 
 /**
  * What a piece of user feedback is about: exactly one of a span (a handle, `llmobs.exportSpan(span)`
@@ -28,18 +29,7 @@ export interface FeedbackSubmitter {
  * follows `metricType`: `categorical` and `text` a string, `score` a number, `boolean` a boolean,
  * `json` a plain object.
  */
-export interface FeedbackOptions {
-  /** The feedback's name (e.g. `"thumbs"`): non-empty, without `.`. */
-  label: string
+export interface FeedbackOptions extends MetricOptionsBase {
   metricType: FeedbackMetricType
-  value: string | number | boolean | Record<string, unknown>
   submitter: FeedbackSubmitter
-  tags?: Record<string, string | number | boolean> | undefined
-  /** Defaults to the span's ml_app (when a span handle is given), then the configured one. */
-  mlApp?: string | undefined
-  /** Epoch milliseconds, a non-negative integer; default now. */
-  timestampMs?: number | undefined
-  reasoning?: string | undefined
-  assessment?: 'pass' | 'fail' | undefined
-  metadata?: Record<string, unknown> | undefined
 }

@@ -1,4 +1,5 @@
 import type { RequestFormat } from './request-format.js'
+import { textBytes, textLength } from './text-size.js'
 
 /** Items bound for one request, already laid out as that request's body. */
 export interface Batch {
@@ -102,12 +103,12 @@ export class BatchQueue {
     let outcome: 'queued' | 'sealed' = 'queued'
     let batch = this.#current ?? this.#start()
     // UTF-8 needs at most 3 bytes per UTF-16 unit: when even that fits, write without measuring.
-    const worst = lengthOf(item) * 3
+    const worst = textLength(item) * 3
     if (typeof item === 'string' && this.#stage(batch, item, worst)) return 'queued'
     this.#writeStaged()
     let sep = batch.count > 0 ? separatorBytes : 0
     if (batch.bodyBytes + sep + worst + closeBytes > this.#limits.requestBytes) {
-      const exact = byteLengthOf(item)
+      const exact = textBytes(item)
       if (this.#bytes + exact > this.#limits.maxBytes) return 'full'
       if (batch.count > 0 && batch.bodyBytes + sep + exact + closeBytes > this.#limits.requestBytes) {
         this.seal()
@@ -345,18 +346,4 @@ export class BatchQueue {
     batch.buffer.copy(grown, 0, 0, batch.bodyBytes)
     batch.buffer = grown
   }
-}
-
-function lengthOf(item: string | readonly string[]): number {
-  if (typeof item === 'string') return item.length
-  let total = 0
-  for (const piece of item) total += piece.length
-  return total
-}
-
-function byteLengthOf(item: string | readonly string[]): number {
-  if (typeof item === 'string') return Buffer.byteLength(item)
-  let total = 0
-  for (const piece of item) total += Buffer.byteLength(piece)
-  return total
 }

@@ -12,6 +12,7 @@ export type { ExporterStats } from './exporter.js'
 import { fitSpanEvent } from './event-trimmer.js'
 import { fitRecordSized } from './fit-record.js'
 import { LARGE_VALUE_CHARS, LargeSpanEncoding } from './large-values.js'
+import { textBytes, textLength } from './text-size.js'
 import { RecordQueue } from './record-queue.js'
 import { EventWriter } from './event-writer.js'
 import {
@@ -65,20 +66,6 @@ const SYNC_ENCODE_CHARS = 64 * 1024
 
 /** Characters of a large span written into the request buffer per step (~1-2 ms with page faults). */
 const WRITE_PART_CHARS = 128 * 1024
-
-function textLength(json: string | readonly string[]): number {
-  if (typeof json === 'string') return json.length
-  let total = 0
-  for (const piece of json) total += piece.length
-  return total
-}
-
-function textBytes(json: string | readonly string[]): number {
-  if (typeof json === 'string') return Buffer.byteLength(json)
-  let total = 0
-  for (const piece of json) total += Buffer.byteLength(piece)
-  return total
-}
 
 export interface EventExporterOptions {
   readonly config: ResolvedConfig

@@ -86,20 +86,7 @@ export class EventWriter {
 
   /** Queues one serialised item (whole, or as pieces of one text). Returns false when it was dropped. */
   enqueue(item: string | readonly string[]): boolean {
-    if (this.#closed) {
-      this.countDropped('afterShutdown')
-      return false
-    }
-    const outcome = this.#queue.push(item)
-    if (outcome === 'full') {
-      this.countDropped('queueFull')
-      this.#options.onOverflow()
-      return false
-    }
-    // A full request is waiting: send it soon, without doing network work inside the caller's
-    // synchronous code (a burst keeps queueing; the sends start when the event loop turns).
-    if (outcome === 'sealed') this.#schedulePump()
-    return true
+    return this.#admit(() => this.#queue.push(item))
   }
 
   /**
@@ -107,16 +94,23 @@ export class EventWriter {
    * False when it was dropped (queue full or closed); otherwise call `writePart`, then `endItem`.
    */
   beginItem(bytes: number): boolean {
+    return this.#admit(() => this.#queue.beginItem(bytes))
+  }
+
+  /** Counts what the queue refused; a sealed request is sent soon. */
+  #admit(take: () => 'queued' | 'sealed' | 'full'): boolean {
     if (this.#closed) {
       this.countDropped('afterShutdown')
       return false
     }
-    const outcome = this.#queue.beginItem(bytes)
+    const outcome = take()
     if (outcome === 'full') {
       this.countDropped('queueFull')
       this.#options.onOverflow()
       return false
     }
+    // A full request is waiting: send it soon, without doing network work inside the caller's
+    // synchronous code (a burst keeps queueing; the sends start when the event loop turns).
     if (outcome === 'sealed') this.#schedulePump()
     return true
   }

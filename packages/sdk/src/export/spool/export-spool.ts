@@ -88,8 +88,16 @@ export class ExportSpool {
     const packer = new SpoolPacker(this.#options.maxBytes - this.dir.usedBytesSync())
     const held = this.#held.splice(0)
     this.#heldBytes = 0
-    for (const { stream, body, count } of [...held, ...undelivered.bodies])
-      packer.addBody(stream, body, count)
+    const spans = undelivered.loose?.stream === 'spans' ? undelivered.loose.format : undefined
+    const split =
+      spans === undefined ? undefined : { format: spans, requestBytes: this.#options.requestBytes }
+    // Whole bodies first; span bodies too large for the room left are then split into their items.
+    const tooLarge: Array<{ body: Buffer; count: number }> = []
+    for (const { stream, body, count } of [...held, ...undelivered.bodies]) {
+      if (stream === 'spans' && split !== undefined && !packer.fitsWhole(body)) tooLarge.push({ body, count })
+      else packer.addBody(stream, body, count)
+    }
+    for (const { body, count } of tooLarge) packer.addBody('spans', body, count, split)
     const loose = undelivered.loose
     if (loose !== undefined) {
       const items = packer.items(loose.stream, loose.format, this.#options.requestBytes)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { EVALUATIONS_FORMAT } from '../request-format.js'
+import { EVALUATIONS_FORMAT, spanEventsFormat } from '../request-format.js'
 import { decodeSpoolFile, encodeSpoolFile } from './spool-file.js'
 import { SpoolPacker } from './spool-packer.js'
 
@@ -29,5 +29,22 @@ describe('SpoolPacker', () => {
     packer.addBody('spans', Buffer.alloc(100, 32), 3)
     expect(packer.spooled).toEqual({ spans: 3, evaluations: 0 })
     expect(packer.lost).toEqual({ spans: 40, evaluations: 0 })
+  })
+
+  it('takes apart a span body too large to keep whole, and keeps as many of its spans as fit', () => {
+    const format = spanEventsFormat('1.0.0')
+    const spans = Array.from({ length: 20 }, (_, i) => `{"span_id":"${i}","pad":"${'p'.repeat(200)}"}`)
+    const body = Buffer.from(format.open + spans.join(format.separator) + format.close)
+    const packer = new SpoolPacker(2_500)
+    expect(packer.addBody('spans', body, 20, { format, requestBytes: 5 * 1024 * 1024 })).toBe(false)
+    expect(packer.spooled.spans).toBeGreaterThan(0)
+    expect(packer.spooled.spans + packer.lost.spans).toBe(20)
+    const kept = packer.frames.flatMap(
+      (frame) => JSON.parse(frame.body.toString()) as Array<{ spans: Array<{ span_id: string }> }>,
+    )
+    expect(kept.map((e) => e.spans[0]!.span_id)).toEqual(
+      spans.slice(0, packer.spooled.spans).map((_, i) => String(i)),
+    )
+    expect(encodeSpoolFile(packer.frames).length).toBeLessThanOrEqual(2_500)
   })
 })

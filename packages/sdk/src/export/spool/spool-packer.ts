@@ -26,16 +26,46 @@ export class SpoolPacker {
     this.#room = budgetBytes - SPOOL_FILE_OVERHEAD
   }
 
-  addBody(stream: SpoolStream, body: Buffer, count: number): void {
-    if (count === 0) return
+  /**
+   * Keeps a request body whole when it fits. One that does not is lost, unless `split` is given (its
+   * format, whose separator can only occur between items: span envelopes, never evaluations): then
+   * it is taken apart and its items laid out one by one, so a small budget keeps as many as fit. Add
+   * every body whole first and split what did not fit last (see `ExportSpool.writeSync`), so small
+   * whole bodies (evaluations) are not crowded out by a large one's items. Returns whether it fit whole.
+   */
+  addBody(
+    stream: SpoolStream,
+    body: Buffer,
+    count: number,
+    split?: { format: RequestFormat; requestBytes: number },
+  ): boolean {
+    if (count === 0) return true
     const size = body.length + FRAME_OVERHEAD_MAX
-    if (size > this.#room) {
-      this.lost[stream] += count
-      return
+    if (size <= this.#room) {
+      this.#room -= size
+      this.frames.push({ stream, count, body })
+      this.spooled[stream] += count
+      return true
     }
-    this.#room -= size
-    this.frames.push({ stream, count, body })
-    this.spooled[stream] += count
+    const items = split === undefined ? undefined : itemsOf(body, split.format, count)
+    if (split === undefined || items === undefined) {
+      this.lost[stream] += count
+      return false
+    }
+    const layout = this.items(stream, split.format, split.requestBytes)
+    for (let i = 0; i < items.length; i++) {
+      if (!layout.add(items[i] as string)) {
+        this.lost[stream] += items.length - i - 1
+        break
+      }
+    }
+    layout.end()
+    return false
+  }
+
+  /** Whether `body` fits whole in the room left now. */
+  fitsWhole(body: Buffer): boolean {
+    return body.length + FRAME_OVERHEAD_MAX <= this.#room
   }
 
   /** Counts items that could not be spooled at all (nothing tried to fit them). */
@@ -91,4 +121,12 @@ export class SpoolPacker {
       end: close,
     }
   }
+}
+
+/** The items of a body built in `format`, or undefined when it does not split into `count` of them. */
+function itemsOf(body: Buffer, format: RequestFormat, count: number): string[] | undefined {
+  const text = body.toString('utf8')
+  if (!text.startsWith(format.open) || !text.endsWith(format.close)) return undefined
+  const items = text.slice(format.open.length, text.length - format.close.length).split(format.separator)
+  return items.length === count ? items : undefined
 }
