@@ -4,9 +4,8 @@ import { validateEvaluationsBody } from '@llmobs/protocol'
 import { describe, expect, it } from 'vitest'
 import { setup } from './support.js'
 
-const REFERENCE = fileURLToPath(
-  new URL('../../../../shared/reference/dd-trace-js/REF-eval-metric.demo.json', import.meta.url),
-)
+// The capture of dd-trace 5.132.0's eval-metric request, committed beside the golden tests.
+const REFERENCE = fileURLToPath(new URL('./golden/captures/REF-eval-metric.demo.json', import.meta.url))
 
 /** The feedback dd-trace 5.132 sent in the reference capture (protocol §3). */
 function referenceFeedback(): Record<string, unknown> {
