@@ -5,6 +5,7 @@
 // workload (event loop turning every 200 spans, as in measure.mjs), flush, wait until the sink holds
 // them, exit. Prints one JSON line of CPU marks (ms of this process's CPU, all threads, since it
 // started), so the parent can split the OS's figure for the whole process into phases.
+import { sinkCounts } from '../lib/sink-counts.mjs'
 import { setImmediate as yieldToLoop, setTimeout as sleep } from 'node:timers/promises'
 import { runIteration, SPANS_PER_ITERATION } from '../lib/workload.mjs'
 
@@ -20,20 +21,7 @@ const [arm, portText, spansText] = process.argv.slice(2)
 const port = Number(portText)
 const spans = Number(spansText)
 
-/** Asks the sink how many LLMObs events it holds (node:http, loaded only here: bare never pays it). */
-async function sinkEvents() {
-  const http = await import('node:http')
-  return new Promise((resolve, reject) => {
-    http
-      .get({ host: '127.0.0.1', port, path: '/_bench/counts', agent: false }, (res) => {
-        let body = ''
-        res.setEncoding('utf8')
-        res.on('data', (chunk) => (body += chunk))
-        res.on('end', () => resolve(JSON.parse(body).llmobsEvents))
-      })
-      .on('error', reject)
-  })
-}
+const sinkEvents = async () => (await sinkCounts(port)).llmobsEvents
 
 if (arm === 'llmobs import') {
   await import(process.env.BENCH_LLMOBS_MODULE ?? '@llmobs/sdk')

@@ -2,7 +2,7 @@
 //   node measure.mjs <tracer> <port> steady <iterations>   CPU per span with the event loop turning
 //   node measure.mjs <tracer> <port> burst <spans>          one synchronous burst, then delivery
 // Prints one JSON line.
-import http from 'node:http'
+import { sinkCounts as sinkCountsOf } from '../lib/sink-counts.mjs'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { setImmediate as yieldToLoop, setTimeout as sleep } from 'node:timers/promises'
 import { TRACERS } from './tracers.mjs'
@@ -13,23 +13,7 @@ const port = Number(portText)
 const count = Number(countText)
 const { sdk, flush, tick } = await TRACERS[tracerName](port)
 
-/**
- * The sink's counts, asked with node:http rather than fetch: fetch loads undici, whose WebAssembly
- * HTTP parser V8 then optimises on background threads for ~100 ms of CPU, and that CPU landed in the
- * measured window of whichever tracer was measured (~1 µs per span at our cost, ~2% of dd-trace's).
- */
-function sinkCounts() {
-  return new Promise((resolve, reject) => {
-    http
-      .get({ host: '127.0.0.1', port, path: '/_bench/counts', agent: false }, (res) => {
-        let body = ''
-        res.setEncoding('utf8')
-        res.on('data', (chunk) => (body += chunk))
-        res.on('end', () => resolve(JSON.parse(body)))
-      })
-      .on('error', reject)
-  })
-}
+const sinkCounts = () => sinkCountsOf(port)
 
 /** Waits until the sink holds `expected` LLMObs events, or nothing has arrived for `idleMs`. */
 async function waitForDelivery(expected, idleMs = 5000) {

@@ -3,6 +3,16 @@ import type { Store } from '../store.js'
 import { T0, TICK, batch, evaluation, llmSpan } from '../store-test-data.js'
 import { OTHER, TRACE } from './ids.js'
 
+/** A join target naming nothing; each test sets the field it joins on. */
+const NO_JOIN = {
+  spanId: null,
+  traceId: null,
+  tagKey: null,
+  tagValue: null,
+  sessionId: null,
+  feedbackJoinKey: null,
+}
+
 /** Evaluations and feedback joins, sessions, stats. `store` returns the fresh store of the running test. */
 export function joinAndStatsContract(store: () => Store): void {
   it('joins evaluations and feedback by span, span id, tag, trace and session', async () => {
@@ -18,14 +28,7 @@ export function joinAndStatsContract(store: () => Store): void {
         ],
       }),
     )
-    const join = {
-      spanId: null,
-      traceId: null,
-      tagKey: null,
-      tagValue: null,
-      sessionId: null,
-      feedbackJoinKey: null,
-    }
+    const join = NO_JOIN
     await store().write(
       batch({
         evaluations: [
@@ -84,14 +87,7 @@ export function joinAndStatsContract(store: () => Store): void {
     expect((await store().getSession('s1'))?.evaluations.map((e) => e.label)).toEqual(['fb-session'])
   })
   it('joins feedback by feedback join key, whichever of span and feedback arrives first', async () => {
-    const join = {
-      spanId: null,
-      traceId: null,
-      tagKey: null,
-      tagValue: null,
-      sessionId: null,
-      feedbackJoinKey: 'conv-7',
-    }
+    const join = { ...NO_JOIN, feedbackJoinKey: 'conv-7' }
     const feedback = (label: string, timestampMs: number) =>
       evaluation({ label, kind: 'feedback', join, timestampMs, submitterJson: '{"id":"u"}' })
     await store().write(batch({ evaluations: [feedback('before-span', 1)] }))
