@@ -8,6 +8,10 @@ import { createLLMObs } from '@llmobs/sdk'
 
 const quick = process.argv.includes('--quick')
 const SPANS = quick ? 5 : 20
+// Milliseconds between iterations (each ends two spans): 25 by default, `--interval 100` for a lighter
+// load. At 25 ms and maxSpanSize 1 MiB the app hands the SDK ~80 MB/s of span text.
+const intervalAt = process.argv.indexOf('--interval')
+const INTERVAL_MS = intervalAt > 0 ? Number(process.argv[intervalAt + 1]) : 25
 
 const p99 = (values) => [...values].sort((a, b) => a - b)[Math.ceil(values.length * 0.99) - 1]
 
@@ -52,7 +56,7 @@ async function run(agentUrl, megabytes, maxSpanSize) {
       span.end()
       end.push(performance.now() - t)
     }
-    await new Promise((resolve) => setTimeout(resolve, 25))
+    await new Promise((resolve) => setTimeout(resolve, INTERVAL_MS))
   }
   const settled = await llmobs.flush()
   loop.disable()
@@ -84,7 +88,7 @@ for (const megabytes of [10, 100]) {
   }
 }
 sink.kill()
-console.log(`node ${process.version}, ${SPANS} llm + ${SPANS} tool spans per row\n`)
+console.log(`node ${process.version}, ${SPANS} llm + ${SPANS} tool spans per row, ${INTERVAL_MS} ms apart\n`)
 console.log(
   '| value size | maxSpanSize | annotate p99 ms | end p99 ms | loop delay p99 ms | loop max ms | sent |',
 )
