@@ -14,10 +14,13 @@ import type { ApmSpan, ApmTraces } from '../apm.js'
  * decodeV04Traces(body) // { ok: true, value: [[{ ...span, meta_struct: { _llmobs: {...} } }]] }
  */
 export function encodeV04Traces(traces: ApmTraces): Uint8Array {
+  encoder ??= new Encoder({ useBigInt64: true, ignoreUndefined: true })
   return encoder.encode(traces.map((chunk) => chunk.map(spanMap)))
 }
 
-const encoder = new Encoder({ useBigInt64: true, ignoreUndefined: true })
+// Made on first use, not at import: a module-level `new Encoder()` is a side effect the bundler keeps,
+// which put msgpack's encoder into the SDK's bundle (and its start-up) though nothing there calls this.
+let encoder: Encoder | undefined
 
 function spanMap(span: ApmSpan): Record<string, unknown> {
   const out: Record<string, unknown> = {
