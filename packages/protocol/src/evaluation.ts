@@ -56,6 +56,12 @@ export interface EvaluationPayload {
   }
 }
 
+/**
+ * The span tag that carries a span's feedback join key (`feedback_join_key:<key>`): feedback naming
+ * the key joins every span carrying the tag.
+ */
+export const FEEDBACK_JOIN_KEY_TAG = 'feedback_join_key'
+
 /** The name of the field that holds a metric's value, e.g. `score_value`. */
 export function valueField(type: FeedbackMetricType): `${FeedbackMetricType}_value` {
   return `${type}_value`

@@ -145,18 +145,8 @@ export class Runtime implements SpanHost, ExitReporter {
 
   status(): LLMObsStatus {
     const stats = this.exporter.stats?.()
-    const stream = (counts: ExporterStats['spans'] | undefined) =>
-      counts === undefined
-        ? DISABLED_STATUS.spans
-        : {
-            sent: counts.sent,
-            failed: counts.failed,
-            dropped: counts.dropped,
-            queued: counts.queued,
-            retried: counts.retried,
-            trimmed: counts.trimmed,
-            droppedBy: counts.droppedBy,
-          }
+    // An exporter's stream stats are exactly a StreamStatus (a fresh object per stats() call).
+    const stream = (counts: ExporterStats['spans'] | undefined) => counts ?? DISABLED_STATUS.spans
     return {
       enabled: true,
       mode: this.config.mode,

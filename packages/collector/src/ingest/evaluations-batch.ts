@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import type { EvaluationMetric, FeedbackMetric } from '@llmobs/protocol'
 import { validateEvaluationsBody, valueField } from '@llmobs/protocol'
 import type { EvaluationInput, EvaluationJoin } from '../store/store.js'
+import { NO_JOIN } from '../store/store.js'
 import type { Outcome } from './outcome.js'
 import { accept, reject } from './outcome.js'
 
@@ -43,14 +44,7 @@ export function evaluationsBatch(body: unknown): Outcome<EvaluationInput[]> {
 }
 
 function joinOf(metric: EvaluationMetric | FeedbackMetric): EvaluationJoin {
-  const join: EvaluationJoin = {
-    spanId: null,
-    traceId: null,
-    tagKey: null,
-    tagValue: null,
-    sessionId: null,
-    feedbackJoinKey: null,
-  }
+  const join: EvaluationJoin = { ...NO_JOIN }
   if (metric.event_kind === 'feedback') {
     join.spanId = metric.span_id ?? null
     join.traceId = metric.trace_id ?? null

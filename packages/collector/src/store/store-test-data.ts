@@ -1,6 +1,7 @@
 import type { ApmSpanDoc } from './apm-span-json.js'
 import { apmSpanJson } from './apm-span-json.js'
 import type { ApmSpanInput, EvaluationInput, LlmSpanInput, WriteBatch } from './store.js'
+import { NO_JOIN } from './store.js'
 
 /**
  * Builders of store inputs for tests of any `Store`: realistic defaults (taken from the dd-trace
@@ -78,14 +79,7 @@ export function evaluation(overrides: Partial<EvaluationInput> = {}): Evaluation
     metricType: 'score',
     valueJson: '0.5',
     numericValue: 0.5,
-    join: {
-      spanId: null,
-      traceId: null,
-      tagKey: null,
-      tagValue: null,
-      sessionId: null,
-      feedbackJoinKey: null,
-    },
+    join: NO_JOIN,
     mlApp: 'demo',
     timestampMs: Math.floor(T0 / 1e6),
     tagsJson: '[]',

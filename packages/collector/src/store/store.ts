@@ -104,6 +104,16 @@ export interface EvaluationJoin {
   feedbackJoinKey: string | null
 }
 
+/** A join naming nothing: each evaluation or feedback sets the one field it joins on. */
+export const NO_JOIN: Readonly<EvaluationJoin> = Object.freeze({
+  spanId: null,
+  traceId: null,
+  tagKey: null,
+  tagValue: null,
+  sessionId: null,
+  feedbackJoinKey: null,
+})
+
 /** Everything one request brings; written in one transaction, all or nothing. */
 export interface WriteBatch {
   llmSpans: readonly LlmSpanInput[]

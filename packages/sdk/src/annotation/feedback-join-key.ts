@@ -1,12 +1,6 @@
+import { FEEDBACK_JOIN_KEY_TAG } from '@llmobs/protocol'
 import { describeType, type Report } from '../internal/report.js'
 import type { SpanTags } from './normalize-tags.js'
-
-/**
- * The span tag that carries a span's feedback join key. Feedback sent later with
- * `llmobs.submitFeedback({ feedbackJoinKey }, ...)` joins every span carrying the same key; the
- * collector resolves it at query time, so either may arrive first.
- */
-export const FEEDBACK_JOIN_KEY_TAG = 'feedback_join_key'
 
 /** Longer keys are refused: a join key is an id (a conversation, a message), not a payload. */
 export const MAX_FEEDBACK_JOIN_KEY_LENGTH = 256

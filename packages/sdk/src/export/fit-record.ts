@@ -121,16 +121,15 @@ function cutStrings(value: unknown, cap: number): unknown {
 }
 
 /** The beginning and the ending of `text`, `cap` characters in all, around a marker. */
-function cutString(text: string, cap: number): string {
-  const { head, marker, tail } = cutBounds(text, cap)
-  return `${text.slice(0, head)}${marker}${text.slice(tail)}`
+export function cutString(text: string, cap: number): string {
+  return cutParts(text, cap).join('')
 }
 
 /**
- * Where `text` is cut to `cap` characters: it keeps `[0, head)` and `[tail, length)` around `marker`.
- * Shared with the stepwise encoder, which writes those parts without building the cut string.
+ * `text` cut to `cap` characters, as its parts: its beginning (a slice of `text`), the marker, its
+ * ending. Shared with the stepwise encoder, which writes the parts without building the cut string.
  */
-export function cutBounds(text: string, cap: number): { head: number; marker: string; tail: number } {
+export function cutParts(text: string, cap: number): [head: string, marker: string, tail: string] {
   const marker = `...[llmobs: trimmed ${text.length - cap} of ${text.length} characters to fit the span size limit]...`
   const keep = Math.max(0, cap - marker.length)
   let head = Math.ceil(keep * 0.75)
@@ -138,10 +137,10 @@ export function cutBounds(text: string, cap: number): { head: number; marker: st
   // Never split a surrogate pair: half of one would become a replacement character.
   if (head > 0 && isHighSurrogate(text.charCodeAt(head - 1))) head--
   if (tail < text.length && isLowSurrogate(text.charCodeAt(tail))) tail++
-  return { head, marker, tail }
+  return [text.slice(0, head), marker, text.slice(tail)]
 }
 
-function isHighSurrogate(code: number): boolean {
+export function isHighSurrogate(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff
 }
 

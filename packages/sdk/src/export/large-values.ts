@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { SpanRecord } from '../span/span-record.js'
-import { cutBounds } from './fit-record.js'
+import { cutParts, cutString, isHighSurrogate } from './fit-record.js'
 import { isPlainText } from './json-text.js'
 import { mapStrings } from './map-strings.js'
 
@@ -68,8 +68,8 @@ export class LargeSpanEncoding {
     const values: string[][] = []
     const take = (text: string): string => {
       const cut = text.length > cap
-      if ((cut ? cap : text.length) < LARGE_VALUE_CHARS) return cut ? joinParts(partsOf(text, cap)) : text
-      values.push(cut ? partsOf(text, cap) : [text])
+      if ((cut ? cap : text.length) < LARGE_VALUE_CHARS) return cut ? cutString(text, cap) : text
+      values.push(cut ? cutParts(text, cap) : [text])
       return placeholder(values.length - 1)
     }
     const input = mapStrings(original.input, take)
@@ -117,21 +117,7 @@ export class LargeSpanEncoding {
   }
 }
 
-/** `text` cut to `cap` as parts: its beginning (a slice of `text`), the marker, its ending. */
-function partsOf(text: string, cap: number): string[] {
-  const { head, marker, tail } = cutBounds(text, cap)
-  return [text.slice(0, head), marker, text.slice(tail)]
-}
-
-function joinParts(parts: readonly string[]): string {
-  return parts.join('')
-}
-
 /** `text` as it appears between the quotes of a JSON string. */
 function escapeJson(text: string): string {
   return isPlainText(text) ? text : JSON.stringify(text).slice(1, -1)
-}
-
-function isHighSurrogate(code: number): boolean {
-  return code >= 0xd800 && code <= 0xdbff
 }

@@ -1,17 +1,8 @@
 import { expect, it } from 'vitest'
 import type { Store } from '../store.js'
+import { NO_JOIN } from '../store.js'
 import { T0, TICK, batch, evaluation, llmSpan } from '../store-test-data.js'
 import { OTHER, TRACE } from './ids.js'
-
-/** A join target naming nothing; each test sets the field it joins on. */
-const NO_JOIN = {
-  spanId: null,
-  traceId: null,
-  tagKey: null,
-  tagValue: null,
-  sessionId: null,
-  feedbackJoinKey: null,
-}
 
 /** Evaluations and feedback joins, sessions, stats. `store` returns the fresh store of the running test. */
 export function joinAndStatsContract(store: () => Store): void {

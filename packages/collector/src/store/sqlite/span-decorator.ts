@@ -1,10 +1,8 @@
+import { FEEDBACK_JOIN_KEY_TAG } from '@llmobs/protocol'
 import type { Database } from 'better-sqlite3'
 import type { EvaluationView, SpanView } from '../views.js'
 import type { EvaluationRow, SpanLinkRow } from './rows.js'
 import { toEvaluationView, toLinkView } from './rows.js'
-
-/** The span tag that carries a span's feedback join key (`annotate({ feedbackJoinKey })` in the SDK). */
-export const FEEDBACK_JOIN_KEY_TAG = 'feedback_join_key'
 
 /**
  * Attaches span links and evaluations to span views, in bulk per trace: evaluations joined by span
