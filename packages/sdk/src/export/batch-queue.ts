@@ -193,11 +193,6 @@ export class BatchQueue {
     this.#partial = undefined
   }
 
-  /** Whether an item is being written in parts. */
-  get writingItem(): boolean {
-    return this.#partial !== undefined
-  }
-
   /**
    * Adds the item to the staged text when even the worst case of everything staged fits both the
    * request and the byte bound (so staging never accepts an item the exact path would refuse).

@@ -123,11 +123,6 @@ export class EventWriter {
     this.#queue.endItem()
   }
 
-  /** Forgets an item half written in parts (its record is encoded again, whole, by the caller). */
-  abandonItem(): void {
-    this.#queue.abandonItem()
-  }
-
   /** Counts items that never reached the queue, by cause (could not be encoded, too large, ...). */
   countDropped(cause: DropCause, count = 1): void {
     this.#counts.dropped += count
