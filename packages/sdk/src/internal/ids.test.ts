@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { isDecimalSpanId, isHex32TraceId, newSpanId, newTraceId } from './ids.js'
 
 const U64_MAX = (1n << 64n) - 1n
+const I63_MAX = (1n << 63n) - 1n
 
 describe('newSpanId', () => {
   it('is a non-zero decimal 64-bit integer, and ids differ', () => {
@@ -15,11 +16,27 @@ describe('newSpanId', () => {
     expect(seen.size).toBe(5000)
   })
 
-  it('uses the whole 64-bit range: about half the ids are above 2^63, some are short', () => {
+  it('stays in [1, 2^63) across many pool refills, as dd-trace keeps its ids', () => {
+    for (let i = 0; i < 50_000; i++) {
+      const id = BigInt(newSpanId())
+      expect(id >= 1n && id < 1n << 63n).toBe(true)
+    }
+  })
+
+  it('uses all 63 low bits: every bit is seen set and seen clear, bit 62 about half the time', () => {
+    let seenSet = 0n
+    let seenClear = 0n
     let high = 0
-    for (let i = 0; i < 1000; i++) if (BigInt(newSpanId()) >= 1n << 63n) high++
-    expect(high).toBeGreaterThan(350)
-    expect(high).toBeLessThan(650)
+    for (let i = 0; i < 4000; i++) {
+      const id = BigInt(newSpanId())
+      seenSet |= id
+      seenClear |= ~id & I63_MAX
+      if (id >= 1n << 62n) high++
+    }
+    expect(seenSet).toBe(I63_MAX)
+    expect(seenClear).toBe(I63_MAX)
+    expect(high).toBeGreaterThan(1600)
+    expect(high).toBeLessThan(2400)
   })
 
   it('never repeats across pool refills', () => {
@@ -39,6 +56,17 @@ describe('newTraceId', () => {
     expect(id.slice(16)).not.toBe('0000000000000000')
     expect(newTraceId(now)).not.toBe(id)
     expect(newTraceId(now + 1000).slice(0, 8)).toBe((Math.floor(now / 1000) + 1).toString(16))
+  })
+
+  it('keeps the random low 64 bits in [1, 2^63) over many ids', () => {
+    const now = Date.UTC(2026, 0, 1)
+    let seenSet = 0n
+    for (let i = 0; i < 20_000; i++) {
+      const low = BigInt('0x' + newTraceId(now).slice(16))
+      expect(low >= 1n && low < 1n << 63n).toBe(true)
+      seenSet |= low
+    }
+    expect(seenSet).toBe(I63_MAX)
   })
 })
 
