@@ -11,6 +11,7 @@ const matchAll: GlobMatcher = () => true
 const STAR = 42 // '*'
 const QUESTION = 63 // '?'
 
+/** A matcher for `pattern`, lowercased once here; the caller lowercases each subject. */
 export function compileGlob(pattern: string): GlobMatcher {
   const lower = pattern.toLowerCase()
   if (/^\*+$/.test(lower)) return matchAll

@@ -32,7 +32,7 @@ interface CompiledRule {
   readonly name: GlobMatcher | undefined
   readonly rate: number
   readonly threshold: bigint
-  readonly meta: Record<string, string>
+  readonly meta: Readonly<Record<string, string>>
   /** Dropped by the rule's rate: the limiter is not asked, so no `_dd.limit_psr`. */
   readonly reject: SamplingDecision
   /** Kept while the limiter lets every request through (`_dd.limit_psr` 1): the usual case. */
@@ -49,7 +49,8 @@ const DEFAULT_KEEP = frozenDecision(AUTO_KEEP, DECISION_MAKER_DEFAULT, { [AGENT_
  *    needs a token from the rate limiter, or becomes USER_REJECT (metric `_dd.limit_psr` either way);
  * 2. else the agent's rate for `service:<s>,env:<e>` (or its `service:,env:` catch-all) decides:
  *    AUTO_KEEP or AUTO_REJECT, decision maker `-1`, metric `_dd.agent_psr`;
- * 3. else (no agent answer yet) AUTO_KEEP at rate 1, decision maker `-0`.
+ * 3. else (no agent answer yet, or no rate in it for this trace) AUTO_KEEP at rate 1, decision
+ *    maker `-0`, metric `_dd.agent_psr` 1, as the dd-trace capture shows.
  * Decisions from rates are deterministic in the trace id, so every tracer on the trace agrees.
  * Nothing here throws.
  *

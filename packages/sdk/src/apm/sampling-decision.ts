@@ -21,7 +21,7 @@ export function frozenDecision(
   priority: number,
   decisionMaker: string,
   metrics: Record<string, number>,
-  meta?: Record<string, string>,
+  meta?: Readonly<Record<string, string>>,
 ): SamplingDecision {
   return Object.freeze({
     priority,
