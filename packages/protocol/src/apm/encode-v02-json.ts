@@ -1,5 +1,5 @@
 import type { ApmSpanLink } from '../apm.js'
-import type { DecodedApmSpan, DecodedApmTraces } from './decoded-apm-span.js'
+import type { DecodedApmSpan } from './decoded-apm-span.js'
 
 /**
  * Encodes APM traces as an agentless trace intake body (`POST /api/v0.2/traces`, JSON; the
@@ -15,7 +15,7 @@ import type { DecodedApmSpan, DecodedApmTraces } from './decoded-apm-span.js'
  * const body = encodeV02TracesJson([[{ ...span, meta_struct: { _llmobs: struct } }]])
  * await fetch(agentlessTracesUrl(site), { method: 'POST', headers: { 'content-type': 'application/json', 'dd-api-key': key }, body })
  */
-export function encodeV02TracesJson(traces: DecodedApmTraces): string {
+export function encodeV02TracesJson(traces: readonly (readonly DecodedApmSpan[])[]): string {
   return v02TracesJsonBody(traces.map((chunk) => chunk.map(encodeV02SpanJson)))
 }
 
