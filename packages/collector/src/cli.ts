@@ -11,10 +11,13 @@ const USAGE = `llmobs ${COLLECTOR_VERSION}
 Usage:
   llmobs collector [--port ${DEFAULTS.port}] [--host ${DEFAULTS.host}] [--db ${DEFAULTS.dbPath}]
                    [--api-key KEY] [--retention 7d] [--max-spans N] [--body-limit BYTES]
+                   [--agent-sample-rates '{"service:svc,env:dev":0.3}']
       Start the local collector: a Datadog-Agent-compatible intake (point DD_TRACE_AGENT_URL at it)
       storing traces, LLM spans and evaluations in SQLite, with a JSON query API under /api/.
       --port 0 picks a free port. A host beyond loopback requires --api-key
-      (or LLMOBS_COLLECTOR_API_KEY).
+      (or LLMOBS_COLLECTOR_API_KEY). --agent-sample-rates (or LLMOBS_AGENT_SAMPLE_RATES) sets the
+      priority-sampling rates answered to tracers, by service:<s>,env:<e> (service:,env: for the
+      rest); default 1 for every service.
 
   llmobs traces [--url http://127.0.0.1:${DEFAULTS.port}] [--limit 20] [--ml-app NAME] [--follow] [--api-key KEY]
       Print recent traces as trees; --follow keeps printing new ones.
@@ -54,6 +57,7 @@ async function main(argv: string[]): Promise<void> {
         retention: { type: 'string' },
         'max-spans': { type: 'string' },
         'body-limit': { type: 'string' },
+        'agent-sample-rates': { type: 'string' },
       },
       strict: true,
     })
@@ -69,6 +73,8 @@ async function main(argv: string[]): Promise<void> {
     if (maxSpans !== undefined) options.maxSpans = maxSpans
     const bodyLimit = integer(values['body-limit'], 'body-limit')
     if (bodyLimit !== undefined) options.bodyLimit = bodyLimit
+    const rates = values['agent-sample-rates'] ?? process.env.LLMOBS_AGENT_SAMPLE_RATES
+    if (rates !== undefined && rates !== '') options.agentSampleRates = rates
     await runCollectorCommand(options)
     return
   }

@@ -15,6 +15,7 @@ describe('resolveCollectorConfig', () => {
         maxSpans: null,
         bodyLimit: 52428800,
         pruneIntervalMs: 60000,
+        agentSampleRates: {},
       },
     })
   })

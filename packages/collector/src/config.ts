@@ -1,5 +1,7 @@
 import { isIP } from 'node:net'
 import { resolve } from 'node:path'
+import type { AgentSampleRates } from './agent-sample-rates.js'
+import { readAgentSampleRates } from './agent-sample-rates.js'
 import type { Store } from './store/store.js'
 import { parseDuration } from './duration.js'
 
@@ -21,6 +23,12 @@ export interface CollectorOptions {
   bodyLimit?: number
   /** How often retention runs. Default one minute. */
   pruneIntervalMs?: number
+  /**
+   * The priority-sampling rates answered to tracers (`rate_by_service`), by `service:<s>,env:<e>`
+   * (`service:,env:` for the rest), each from 0 to 1; an object or its JSON text. Default: 1 for
+   * every service (keep everything). For tests of a tracer's priority sampling.
+   */
+  agentSampleRates?: Record<string, number> | string
   /** A store to use instead of opening the SQLite file at `dbPath`; the collector closes it. */
   store?: Store
 }
@@ -35,6 +43,7 @@ export interface CollectorConfig {
   maxSpans: number | null
   bodyLimit: number
   pruneIntervalMs: number
+  agentSampleRates: AgentSampleRates
 }
 
 export const DEFAULTS = {
@@ -91,6 +100,8 @@ export function resolveCollectorConfig(
   if (!Number.isInteger(bodyLimit) || bodyLimit < 1) {
     return { ok: false, error: `bodyLimit must be a positive integer, got ${String(options.bodyLimit)}` }
   }
+  const rates = readAgentSampleRates(options.agentSampleRates ?? {})
+  if (!rates.ok) return rates
   const dbPath = options.dbPath ?? DEFAULTS.dbPath
   const config: CollectorConfig = {
     port,
@@ -101,6 +112,7 @@ export function resolveCollectorConfig(
     maxSpans,
     bodyLimit,
     pruneIntervalMs: options.pruneIntervalMs ?? DEFAULTS.pruneIntervalMs,
+    agentSampleRates: rates.value,
   }
   return { ok: true, value: Object.freeze(config) }
 }

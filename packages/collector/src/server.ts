@@ -11,6 +11,7 @@ import { registerTraceQueryRoutes } from './routes/query-traces.js'
 import { registerQuietRoutes } from './routes/quiet.js'
 import type { RouteDeps } from './routes/route-deps.js'
 import { StoreUnavailableError } from './store/store-unavailable-error.js'
+import { registerAgentlessTraceRoute } from './routes/traces-agentless.js'
 import { registerApmTraceRoutes } from './routes/traces-apm.js'
 
 export interface ServerOptions extends RouteDeps {
@@ -70,6 +71,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   registerQueryIndex(app)
   registerInfoRoute(app, options)
   registerApmTraceRoutes(app, options)
+  registerAgentlessTraceRoute(app, options)
   registerSpanEventRoutes(app, options)
   registerEvaluationRoutes(app, options)
   registerQuietRoutes(app)

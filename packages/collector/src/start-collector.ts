@@ -96,6 +96,7 @@ export async function startCollector(
   const app = buildServer({
     store,
     bodyLimit: config.bodyLimit,
+    agentSampleRates: config.agentSampleRates,
     port: () => boundPort,
     version: COLLECTOR_VERSION,
     apiKey: config.apiKey,

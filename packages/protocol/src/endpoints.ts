@@ -4,6 +4,8 @@ export const PATHS = {
   info: '/info',
   tracesV04: '/v0.4/traces',
   tracesV05: '/v0.5/traces',
+  /** The agentless trace intake (JSON), for `apm-agentless` mode: `trace.agent.<site>`. */
+  tracesV02: '/api/v0.2/traces',
   evpProxyPrefix: '/evp_proxy/v2/',
   llmobsSpans: '/api/v2/llmobs',
   evalMetric: '/api/intake/llm-obs/v2/eval-metric',
@@ -30,6 +32,10 @@ export function agentlessSpansUrl(site: string): string {
 }
 export function agentlessEvalUrl(site: string): string {
   return `https://api.${site}${PATHS.evalMetric}`
+}
+/** The agentless trace intake, where `apm-agentless` sends APM traces as JSON (`encodeV02TracesJson`). */
+export function agentlessTracesUrl(site: string): string {
+  return `https://trace.agent.${site}${PATHS.tracesV02}`
 }
 
 export const LIMITS = {

@@ -17,6 +17,7 @@ function span(spanId: string, parentId: string | null, overrides: Partial<SpanVi
     service: null,
     env: null,
     apmTraceId: null,
+    apmSampled: null,
     modelName: null,
     modelProvider: null,
     meta: {},

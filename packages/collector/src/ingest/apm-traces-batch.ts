@@ -2,6 +2,7 @@ import type { DecodedApmTraces } from '@llmobs/protocol'
 import {
   LLMOBS_SUBMITTED_TAG,
   META_STRUCT_LLMOBS_KEY,
+  chunkSamplingPriority,
   chunkTraceIdHigh,
   decodeV04Traces,
   spanEventFromApmSpan,
@@ -19,7 +20,8 @@ export type { ApmTracesBatch } from './apm-traces-batch-shape.js'
 
 /**
  * Decoded APM traces → store rows: every APM span (its 128-bit trace id rebuilt from the chunk's
- * `_dd.p.tid`), plus the LLMObs span event of each span that carries one (protocol §4; never for a
+ * `_dd.p.tid`, which tracers put on the first span of each chunk only, and the chunk's sampling
+ * priority), plus the LLMObs span event of each span that carries one (protocol §4; never for a
  * span tagged `_dd.llmobs.submitted:1`). All or nothing.
  */
 export function apmTracesBatch(traces: DecodedApmTraces): Outcome<ApmTracesBatch> {
@@ -27,6 +29,7 @@ export function apmTracesBatch(traces: DecodedApmTraces): Outcome<ApmTracesBatch
   for (let i = 0; i < traces.length; i++) {
     const chunk = traces[i] ?? []
     const high = chunkTraceIdHigh(chunk)
+    const samplingPriority = chunkSamplingPriority(chunk) ?? null
     for (let j = 0; j < chunk.length; j++) {
       const span = chunk[j]
       if (span === undefined) continue
@@ -54,6 +57,7 @@ export function apmTracesBatch(traces: DecodedApmTraces): Outcome<ApmTracesBatch
         traceId: toHex32(high, span.trace_id),
         spanId: toDecimal(span.span_id),
         startNs: Number(span.start),
+        samplingPriority,
         spanJson,
       })
       out.services.add(`service:${span.service},env:${span.meta.env ?? ''}`)

@@ -83,6 +83,7 @@ describe('query API', () => {
         'service',
         'env',
         'apmTraceId',
+        'apmSampled',
         'modelName',
         'modelProvider',
         'meta',

@@ -4,12 +4,19 @@ import { decodeBody } from '../ingest/decode-body.js'
 import type { Outcome, Rejection } from '../ingest/outcome.js'
 import { parseJson } from '../ingest/parse-json.js'
 
-/** The body of a JSON intake request: content type checked, decompressed, parsed. */
-export function readJsonBody(request: FastifyRequest, limit: number): Outcome<unknown> {
+/**
+ * The body of a JSON intake request: content type checked, decompressed, parsed (by `parse`:
+ * `JSON.parse`, unless the route needs 64-bit integers read exactly).
+ */
+export function readJsonBody(
+  request: FastifyRequest,
+  limit: number,
+  parse: (bytes: Buffer) => Outcome<unknown> = parseJson,
+): Outcome<unknown> {
   const type = checkContentType(request.headers['content-type'], 'json')
   if (!type.ok) return type
   const bytes = decodeBody(request.body, request.headers['content-encoding'], limit)
-  return bytes.ok ? parseJson(bytes.value) : bytes
+  return bytes.ok ? parse(bytes.value) : bytes
 }
 
 /** The bytes of a msgpack intake request: content type checked, decompressed. */

@@ -1,5 +1,6 @@
 import { decodeV05Traces } from '@llmobs/protocol'
 import type { FastifyInstance } from 'fastify'
+import { rateByService } from '../agent-sample-rates.js'
 import type { ApmTracesBatch } from '../ingest/apm-traces-batch.js'
 import { apmTracesBatch, v04TracesBatch } from '../ingest/apm-traces-batch.js'
 import type { Outcome } from '../ingest/outcome.js'
@@ -20,7 +21,8 @@ const VERSIONS: ReadonlyArray<[string, (body: Buffer) => Outcome<ApmTracesBatch>
 /**
  * `PUT|POST /v0.4/traces` and `/v0.5/traces` (msgpack): APM spans are stored, LLMObs events are
  * extracted from `meta_struct["_llmobs"]`, and the answer is the agent's `rate_by_service` (rate 1 for
- * every service: a local collector keeps everything). Acknowledged only after the commit.
+ * every service, a local collector keeps everything, unless `agentSampleRates` says otherwise).
+ * Acknowledged only after the commit.
  */
 export function registerApmTraceRoutes(app: FastifyInstance, deps: RouteDeps): void {
   for (const [url, toBatch] of VERSIONS) {
@@ -34,8 +36,7 @@ export function registerApmTraceRoutes(app: FastifyInstance, deps: RouteDeps): v
         if (!batch.ok) return sendRejection(reply, batch.rejection)
         // The answer is computed before awaiting the write, so nothing keeps the batch alive across
         // the await (a batch that survives it is promoted to the old generation: costly to collect).
-        const rates: Record<string, number> = { 'service:,env:': 1 }
-        for (const key of batch.value.services) rates[key] = 1
+        const rates = rateByService(deps.agentSampleRates, batch.value.services)
         await deps.store.write({
           llmSpans: batch.value.llmSpans,
           apmSpans: batch.value.apmSpans,

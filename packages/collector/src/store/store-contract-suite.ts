@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe } from 'vitest'
 import { apmAndRetentionContract } from './contract/apm-and-retention.js'
+import { apmSamplingContract } from './contract/apm-sampling.js'
 import { joinAndStatsContract } from './contract/joins-and-stats.js'
 import { traceContract } from './contract/traces.js'
 import type { Store } from './store.js'
@@ -25,5 +26,6 @@ export function describeStoreContract(name: string, open: () => Store | Promise<
     traceContract(store)
     joinAndStatsContract(store)
     apmAndRetentionContract(store)
+    apmSamplingContract(store)
   })
 }

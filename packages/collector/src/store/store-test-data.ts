@@ -47,11 +47,12 @@ export function llmSpan(overrides: Partial<LlmSpanInput> & { spanId: string }): 
 export function apmSpan(
   overrides: Partial<ApmSpanDoc & Omit<ApmSpanInput, 'spanJson'>> & { spanId: string },
 ): ApmSpanInput {
-  const { traceId, spanId, startNs, ...doc } = overrides
+  const { traceId, spanId, startNs, samplingPriority, ...doc } = overrides
   return {
     traceId: traceId ?? '6b03fc19000000000abfe71cd4b34a20',
     spanId,
     startNs: startNs ?? T0,
+    samplingPriority: samplingPriority ?? null,
     spanJson: apmSpanJson({
       parentId: null,
       service: 'demo-svc',

@@ -66,6 +66,12 @@ export interface ApmSpanInput {
   traceId: string
   spanId: string
   startNs: number
+  /**
+   * The APM sampling priority of the chunk that carried the span (`_sampling_priority_v1` of the
+   * chunk's first span that has one; `null` when none has): `<= 0` is a trace the agent drops, whose
+   * LLMObs events the tracer sent through the LLMObs intake instead (protocol §4, the rescue rule).
+   */
+  samplingPriority: number | null
   /** JSON text of the span's {@link ApmSpanDoc}. */
   spanJson: string
 }
@@ -123,7 +129,11 @@ export interface WriteBatch {
 
 export interface WriteCount {
   inserted: number
-  /** Already stored (same `(trace_id, span_id)`, or same evaluation): left unchanged. */
+  /**
+   * Already stored (same `(trace_id, span_id)`, or same evaluation): left unchanged, but for one
+   * thing: an LLM span stored without an APM trace id takes the duplicate's, so the same span sent
+   * through both channels (EVP and `meta_struct`) is joined to its APM trace whichever came first.
+   */
   duplicates: number
 }
 

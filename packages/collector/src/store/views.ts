@@ -66,6 +66,14 @@ export interface SpanView {
   service: string | null
   env: string | null
   apmTraceId: string | null
+  /**
+   * Whether APM priority sampling kept the APM trace the span was recorded in, as the chunk that
+   * carried its host APM span (same span id, in trace `apmTraceId`) said: `true` for a priority
+   * `> 0`, `false` for `<= 0` (a dropped trace whose LLMObs event was rescued through the LLMObs
+   * intake), `null` when no such APM span is stored (agent-proxy or agentless mode) or its chunk had
+   * no priority. Resolved when read, so it holds whichever of the two arrived first.
+   */
+  apmSampled: boolean | null
   modelName: string | null
   modelProvider: string | null
   meta: Record<string, unknown>
@@ -162,6 +170,8 @@ export interface ApmSpanView {
   meta: Record<string, string>
   metrics: Record<string, number>
   llmobs: boolean
+  /** The sampling priority of the chunk that carried the span (see `ApmSpanInput`). */
+  samplingPriority: number | null
 }
 
 export interface ApmTraceDetail {

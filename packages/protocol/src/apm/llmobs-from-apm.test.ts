@@ -2,7 +2,7 @@ import { encode } from '@msgpack/msgpack'
 import { describe, expect, it } from 'vitest'
 import type { DecodedApmSpan } from './decoded-apm-span.js'
 import { decodeV04Traces } from './decode-v04.js'
-import { chunkTraceIdHigh, spanEventFromApmSpan } from './llmobs-from-apm.js'
+import { chunkSamplingPriority, chunkTraceIdHigh, spanEventFromApmSpan } from './llmobs-from-apm.js'
 
 // The `_llmobs` struct protocol §4 describes, for the "chat" span of the dd-trace capture.
 const struct = {
@@ -150,5 +150,28 @@ describe('spanEventFromApmSpan', () => {
       ok: false,
       error: 't.meta_struct._llmobs must be a map',
     })
+  })
+})
+
+describe('chunk-level facts', () => {
+  it('reads the high half of the trace id from whichever span of the chunk carries _dd.p.tid', () => {
+    const spans = chunk()
+    // A later chunk of a partial flush: the tid on its first span only, or (some tracers) further in.
+    expect(chunkTraceIdHigh(spans)).toBe(0x6b03fc1900000000n)
+    expect(chunkTraceIdHigh([...spans].reverse())).toBe(0x6b03fc1900000000n)
+    expect(chunkTraceIdHigh(spans.slice(1))).toBe(0n)
+  })
+
+  it("reads the chunk's sampling priority from the first span that carries one", () => {
+    const [first, second] = chunk()
+    const withPriority = (span: DecodedApmSpan | undefined, p?: number): DecodedApmSpan => ({
+      ...(span as DecodedApmSpan),
+      metrics: p === undefined ? {} : { _sampling_priority_v1: p },
+    })
+    expect(chunkSamplingPriority([withPriority(first, -1), withPriority(second, 1)])).toBe(-1)
+    expect(chunkSamplingPriority([withPriority(first), withPriority(second, 2)])).toBe(2)
+    expect(chunkSamplingPriority([withPriority(first, 0)])).toBe(0)
+    expect(chunkSamplingPriority([withPriority(first), withPriority(second)])).toBeUndefined()
+    expect(chunkSamplingPriority([])).toBeUndefined()
   })
 })

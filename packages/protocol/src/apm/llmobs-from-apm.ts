@@ -1,4 +1,9 @@
-import { LLMOBS_SUBMITTED_TAG, META_STRUCT_LLMOBS_KEY, TRACE_ID_HIGH_TAG } from '../apm.js'
+import {
+  LLMOBS_SUBMITTED_TAG,
+  META_STRUCT_LLMOBS_KEY,
+  SAMPLING_PRIORITY_METRIC,
+  TRACE_ID_HIGH_TAG,
+} from '../apm.js'
 import type { DecodeResult } from '../decode-result.js'
 import { decodeFail, decodeOk } from '../decode-result.js'
 import { toDecimal, toHex32 } from '../ids.js'
@@ -20,6 +25,23 @@ export function chunkTraceIdHigh(chunk: readonly DecodedApmSpan[]): bigint {
     if (tid !== undefined && /^[0-9a-fA-F]{1,16}$/.test(tid)) return BigInt('0x' + tid)
   }
   return 0n
+}
+
+/**
+ * A chunk's APM sampling priority: `_sampling_priority_v1` of its first span that carries one (tracers
+ * put it on the first span of every chunk, the local root of a whole one; dd-trace on every span).
+ * `<= 0` means the agent drops the chunk (protocol §4, the rescue rule); `undefined` when no span of
+ * the chunk says.
+ *
+ * @example
+ * chunkSamplingPriority(chunk) // 1 (kept), 0 or -1 (dropped), undefined
+ */
+export function chunkSamplingPriority(chunk: readonly DecodedApmSpan[]): number | undefined {
+  for (const span of chunk) {
+    const priority = span.metrics[SAMPLING_PRIORITY_METRIC]
+    if (typeof priority === 'number' && Number.isFinite(priority)) return priority
+  }
+  return undefined
 }
 
 /**

@@ -11,11 +11,16 @@ import type { DecodedApmSpan } from './decoded-apm-span.js'
  * small ids as small ints, some as signed int64), `meta` values as strings, `metrics` as numbers, and
  * each `meta_struct` value decoded from its msgpack bytes (or kept when the sender sent a plain map).
  * Missing optional fields get the agent's defaults (parent 0, empty strings, error 0, empty maps).
+ * Without a `decoder` (a JSON body), each `meta_struct` value must be a plain object.
  *
  * @example
  * const span = readApmSpan(decoded[0][0], 'traces[0][0]', decoder)
  */
-export function readApmSpan(raw: unknown, path: string, decoder: Decoder): DecodeResult<DecodedApmSpan> {
+export function readApmSpan(
+  raw: unknown,
+  path: string,
+  decoder: Decoder | undefined,
+): DecodeResult<DecodedApmSpan> {
   if (!isRecord(raw)) return decodeFail(`${path} must be a span map, got ${describeType(raw)}`)
 
   const traceId = toU64(raw.trace_id)
@@ -128,13 +133,17 @@ function readMetrics(value: unknown, path: string): DecodeResult<Record<string, 
 function readMetaStruct(
   value: unknown,
   path: string,
-  decoder: Decoder,
+  decoder: Decoder | undefined,
 ): DecodeResult<Record<string, unknown>> {
   if (!isRecord(value)) return decodeFail(`${path} must be a map, got ${describeType(value)}`)
   const out: Record<string, unknown> = {}
   for (const key in value) {
     const item = value[key]
-    if (item instanceof Uint8Array) {
+    if (decoder === undefined) {
+      if (!isRecord(item))
+        return decodeFail(`${pathKey(path, key)} must be an object, got ${describeType(item)}`)
+      out[key] = item
+    } else if (item instanceof Uint8Array) {
       try {
         out[key] = decoder.decode(item)
       } catch (error) {

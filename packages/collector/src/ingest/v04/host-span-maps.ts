@@ -3,9 +3,11 @@ import { KeyTable } from './key-table.js'
 import type { MsgpackCursor } from './msgpack-cursor.js'
 import { isProtoKey } from './msgpack-cursor.js'
 
-/** The host `meta` values protocol §4 reads. */
+/** The host `meta` values protocol §4 reads, and the one `metrics` value. */
 export interface HostMetaValues {
   tid: string | undefined
+  /** `_sampling_priority_v1`, when the span carries a finite one. */
+  samplingPriority: number | undefined
   env: string | undefined
   submitted: boolean
   errorMessage: string | undefined
@@ -28,6 +30,7 @@ const META_KEYS = new KeyTable([
   'error.stack',
 ])
 const LLMOBS_KEY = Buffer.from('_llmobs')
+const PRIORITY_KEY = Buffer.from('_sampling_priority_v1')
 
 /**
  * Writes a msgpack map with string keys (nil is `{}`) as a JSON object at the writer's position: the
@@ -97,16 +100,32 @@ function writeMetaValue(
   return true
 }
 
-/** Writes the host `metrics` (str → number; nil is `{}`) as JSON text; 64-bit integers as numbers. */
-export function writeHostMetrics(cursor: MsgpackCursor, writer: JsonWriter): void {
-  writeStringKeyedMap(cursor, writer, undefined, writeHostMetricValue)
+/**
+ * Writes the host `metrics` (str → number; nil is `{}`) as JSON text; 64-bit integers as numbers.
+ * Notes the sampling priority.
+ */
+export function writeHostMetrics(cursor: MsgpackCursor, writer: JsonWriter, values: HostMetaValues): void {
+  writeStringKeyedMap(cursor, writer, values, writeHostMetricValue)
 }
 
-function writeHostMetricValue(cursor: MsgpackCursor, writer: JsonWriter): boolean {
+function writeHostMetricValue(
+  cursor: MsgpackCursor,
+  writer: JsonWriter,
+  values: HostMetaValues,
+  keyStart: number,
+  keySize: number,
+): boolean {
   const valueHead = cursor.head()
   const value = cursor.number(valueHead)
   if (Number.isNaN(value) && valueHead !== 0xca && valueHead !== 0xcb) cursor.fail()
-  writer.ascii(Number.isFinite(value) ? String(value) : 'null')
+  const finite = Number.isFinite(value)
+  writer.ascii(finite ? String(value) : 'null')
+  // The last of duplicate keys wins, as in the decoded map the reference path reads.
+  if (
+    keySize === PRIORITY_KEY.length &&
+    PRIORITY_KEY.compare(cursor.bytes, keyStart, keyStart + keySize) === 0
+  )
+    values.samplingPriority = finite ? value : undefined
   return true
 }
 

@@ -8,7 +8,10 @@ import { isProtoKey } from './msgpack-cursor.js'
 
 /** One span map of a v0.4 chunk, read by the fast path: its APM row and what the LLMObs event needs. */
 export interface HostSpan extends HostMetaValues, StructRange {
-  /** The APM row; `traceId` is filled in once the whole chunk (and its `_dd.p.tid`) is read. */
+  /**
+   * The APM row; `traceId` and `samplingPriority` are filled in once the whole chunk (its `_dd.p.tid`
+   * and its first `_sampling_priority_v1`) is read.
+   */
   row: ApmSpanInput
   traceHi: number
   traceLo: number
@@ -51,7 +54,7 @@ const REQUIRED = (1 << TRACE_ID) | (1 << SPAN_ID) | (1 << START) | (1 << DURATIO
 export function readHostSpan(cursor: MsgpackCursor, writer: JsonWriter): HostSpan | undefined {
   const n = cursor.mapSize(cursor.head())
   const span: HostSpan = {
-    row: { traceId: '', spanId: '', startNs: 0, spanJson: '' },
+    row: { traceId: '', spanId: '', startNs: 0, samplingPriority: null, spanJson: '' },
     traceHi: 0,
     traceLo: 0,
     service: '',
@@ -59,6 +62,7 @@ export function readHostSpan(cursor: MsgpackCursor, writer: JsonWriter): HostSpa
     durationNs: 0,
     error: 0,
     tid: undefined,
+    samplingPriority: undefined,
     env: undefined,
     submitted: false,
     errorMessage: undefined,
@@ -145,7 +149,7 @@ export function readHostSpan(cursor: MsgpackCursor, writer: JsonWriter): HostSpa
         break
       case METRICS:
         metricsStart = writer.pos
-        writeHostMetrics(cursor, writer)
+        writeHostMetrics(cursor, writer, span)
         metricsEnd = writer.pos
         break
       case META_STRUCT:

@@ -63,7 +63,12 @@ function randomHostSpan(random: RandomMsgpack): unknown {
   if (random.chance(0.7))
     entries.push([
       'metrics',
-      { m: random.number(), '_dd.top_level': 1, ...(random.chance(0.01) ? { s: 'x' } : {}) },
+      {
+        m: random.number(),
+        '_dd.top_level': 1,
+        ...(random.chance(0.5) ? { _sampling_priority_v1: random.pick([1, 0, -1, 2, 0.5]) } : {}),
+        ...(random.chance(0.01) ? { s: 'x' } : {}),
+      },
     ])
   if (random.chance(0.75)) entries.push(['meta_struct', randomMetaStruct(random)])
   if (random.rare()) entries.push(['span_links', []])

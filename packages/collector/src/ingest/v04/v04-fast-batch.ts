@@ -67,7 +67,10 @@ function readBody(cursor: MsgpackCursor): ApmTracesBatch | undefined {
   return out
 }
 
-/** Rows for one chunk, once all its spans are read (the 128-bit trace id needs the chunk's `_dd.p.tid`). */
+/**
+ * Rows for one chunk, once all its spans are read: the 128-bit trace id needs the chunk's `_dd.p.tid`
+ * and the sampling priority its first `_sampling_priority_v1`, wherever in the chunk they are.
+ */
 function addChunk(cursor: MsgpackCursor, spans: readonly HostSpan[], out: ApmTracesBatch): boolean {
   let high = NO_HIGH
   for (const span of spans) {
@@ -75,6 +78,13 @@ function addChunk(cursor: MsgpackCursor, spans: readonly HostSpan[], out: ApmTra
       high = BigInt('0x' + span.tid)
         .toString(16)
         .padStart(16, '0')
+      break
+    }
+  }
+  let samplingPriority: number | null = null
+  for (const span of spans) {
+    if (span.samplingPriority !== undefined) {
+      samplingPriority = span.samplingPriority
       break
     }
   }
@@ -91,6 +101,7 @@ function addChunk(cursor: MsgpackCursor, spans: readonly HostSpan[], out: ApmTra
       traceId = high + hex16(lastHi, lastLo)
     }
     row.traceId = traceId
+    row.samplingPriority = samplingPriority
     out.apmSpans.push(row)
     if (span.service !== lastService || span.env !== lastEnv) {
       lastService = span.service

@@ -55,6 +55,7 @@ describe('migrations', () => {
         meta: { env: 'dev', é: '°' },
         metrics: { a: 0.25, b: 1e-7 },
         llmobs: true,
+        samplingPriority: null,
       },
       {
         spanId: '1',
@@ -70,6 +71,7 @@ describe('migrations', () => {
         meta: {},
         metrics: {},
         llmobs: false,
+        samplingPriority: null,
       },
     ])
     // The unique key still de-duplicates.
@@ -85,5 +87,34 @@ describe('migrations', () => {
       .all()
     expect(indexes.sort()).toEqual(['apm_spans_start', 'apm_spans_trace_span'])
     reopened.close()
+  })
+
+  it('5: gives stored APM spans their own sampling priority, where they carried one', async () => {
+    const path = join(dir, 'v4.db')
+    const db = new Database(path)
+    applyMigrations(db, 4)
+    const insert = db.prepare(
+      'INSERT INTO apm_spans (trace_id, span_id, start_ns, span, received_ms) VALUES (?, ?, ?, ?, 1)',
+    )
+    const trace = '6b03fc19000000000abfe71cd4b34a20'
+    for (const [spanId, metrics] of [
+      ['1', { _sampling_priority_v1: -1 }],
+      ['2', { _sampling_priority_v1: 2 }],
+      ['3', {}],
+      ['4', { _sampling_priority_v1: 'x' }],
+    ] as const) {
+      insert.run(trace, spanId, T0, apmSpan({ spanId, metrics: metrics as Record<string, number> }).spanJson)
+    }
+    db.close()
+
+    const store = openSqliteStore(path)
+    const detail = await store.getApmTrace(trace)
+    expect(detail?.spans.map((s) => [s.spanId, s.samplingPriority])).toEqual([
+      ['1', -1],
+      ['2', 2],
+      ['3', null],
+      ['4', null],
+    ])
+    await store.close()
   })
 })

@@ -161,6 +161,14 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX evaluations_feedback_join_key ON evaluations (feedback_join_key)
     WHERE feedback_join_key IS NOT NULL;
   `,
+  // 5: each APM span keeps the sampling priority of the chunk that carried it, so an LLM span can say
+  // whether its APM trace was kept (apmSampled), whichever of the two arrived first. Spans stored
+  // before keep their own priority where they carried one (dd-trace puts it on every span).
+  `
+  ALTER TABLE apm_spans ADD COLUMN sampling_priority REAL;
+  UPDATE apm_spans SET sampling_priority = json_extract(span, '$.metrics._sampling_priority_v1')
+    WHERE json_type(span, '$.metrics._sampling_priority_v1') IN ('integer', 'real');
+  `,
 ]
 
 /** The schema version this build writes. */

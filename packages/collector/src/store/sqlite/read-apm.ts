@@ -9,7 +9,8 @@ type Decorate = ReturnType<typeof createSpanDecorator>
 /** One APM trace: its APM spans, and the LLMObs spans recorded inside it, so a viewer can nest them. */
 export function createApmReader(db: Database, decorate: Decorate) {
   const apmSpans = db.prepare<[string], ApmSpanRow>(
-    'SELECT trace_id, span_id, start_ns, span FROM apm_spans WHERE trace_id = ? ORDER BY start_ns, id',
+    `SELECT trace_id, span_id, start_ns, sampling_priority, span FROM apm_spans WHERE trace_id = ?
+      ORDER BY start_ns, id`,
   )
   const llmSpans = db.prepare<[string], LlmSpanRow>(
     `SELECT ${SPAN_COLUMNS} FROM llm_spans WHERE apm_trace_id = ? ORDER BY start_ns, id`,

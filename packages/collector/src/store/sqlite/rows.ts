@@ -78,6 +78,7 @@ export interface ApmSpanRow {
   trace_id: string
   span_id: string
   start_ns: number
+  sampling_priority: number | null
   /** JSON text of an {@link ApmSpanDoc}. */
   span: string
 }
@@ -98,6 +99,8 @@ export function toSpanView(row: LlmSpanRow): SpanView {
     service: row.service,
     env: row.env,
     apmTraceId: row.apm_trace_id,
+    // Resolved against the APM spans by the decorator, which every span view goes through.
+    apmSampled: null,
     modelName: row.model_name,
     modelProvider: row.model_provider,
     meta: JSON.parse(row.meta) as Record<string, unknown>,
@@ -177,5 +180,6 @@ export function toApmSpanView(row: ApmSpanRow): ApmSpanView {
     meta: doc.meta,
     metrics: doc.metrics,
     llmobs: doc.llmobs,
+    samplingPriority: row.sampling_priority,
   }
 }

@@ -8,8 +8,8 @@ import { toEvaluationView, toLinkView } from './rows.js'
  * Attaches span links and evaluations to span views, in bulk per trace: evaluations joined by span
  * (`join_on.span`), feedback naming a span id, evaluations joined by tag (`join_on.tag`) and feedback
  * naming a feedback join key, both resolved here, at query time, against the tags the spans carry (so
- * the join holds whichever of span and feedback arrived first). Returns the trace-level feedback of
- * each trace (feedback naming a trace id and no span).
+ * the join holds whichever of span and feedback arrived first), and `apmSampled` from the host APM
+ * spans. Returns the trace-level feedback of each trace (feedback naming a trace id and no span).
  */
 export function createSpanDecorator(
   db: Database,
@@ -30,6 +30,10 @@ export function createSpanDecorator(
     .pluck()
   const feedbackOfJoinKey = db.prepare<[string], EvaluationRow>(
     'SELECT * FROM evaluations WHERE feedback_join_key = ?',
+  )
+  const hostPriorities = db.prepare<[string, string], { span_id: string; sampling_priority: number | null }>(
+    `SELECT span_id, sampling_priority FROM apm_spans
+     WHERE trace_id = ? AND span_id IN (SELECT value FROM json_each(?))`,
   )
 
   return (spans) => {
@@ -70,9 +74,39 @@ export function createSpanDecorator(
       ])
     }
 
+    attachApmSampled(spans, (apmTraceId, spanIds) => hostPriorities.all(apmTraceId, JSON.stringify(spanIds)))
+
     for (const span of spans) if (span.evaluations.length > 1) span.evaluations.sort(byTime)
     for (const level of traceLevel.values()) level.sort(byTime)
     return traceLevel
+  }
+}
+
+/**
+ * `apmSampled` from each span's host APM span (same span id, in the span's APM trace): looked up
+ * here, at query time, so it is right whichever of the LLMObs event and the APM span came first.
+ */
+function attachApmSampled(
+  spans: readonly SpanView[],
+  lookup: (
+    apmTraceId: string,
+    spanIds: string[],
+  ) => Array<{ span_id: string; sampling_priority: number | null }>,
+): void {
+  const byApmTrace = new Map<string, Map<string, SpanView[]>>()
+  for (const span of spans) {
+    if (span.apmTraceId === null) continue
+    let bySpanId = byApmTrace.get(span.apmTraceId)
+    if (bySpanId === undefined) byApmTrace.set(span.apmTraceId, (bySpanId = new Map()))
+    const same = bySpanId.get(span.spanId)
+    if (same === undefined) bySpanId.set(span.spanId, [span])
+    else same.push(span)
+  }
+  for (const [apmTraceId, bySpanId] of byApmTrace) {
+    for (const host of lookup(apmTraceId, [...bySpanId.keys()])) {
+      const sampled = host.sampling_priority === null ? null : host.sampling_priority > 0
+      for (const span of bySpanId.get(host.span_id) ?? []) span.apmSampled = sampled
+    }
   }
 }
 

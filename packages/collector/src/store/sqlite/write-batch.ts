@@ -8,7 +8,8 @@ import { LLM_SPAN_COLUMNS, llmSpanValues } from './llm-span-columns.js'
  * Prepares the statements of the write path once and returns the function that writes one request's
  * batch in one IMMEDIATE transaction: it returns only after COMMIT, and on any error nothing of the
  * batch remains. Duplicates (`ON CONFLICT ... DO NOTHING` on the unique keys only: any other
- * constraint failure still aborts the batch) leave the stored rows untouched,
+ * constraint failure still aborts the batch) leave the stored rows untouched (but for a missing APM
+ * trace id, see `WriteCount.duplicates`),
  * and only newly inserted spans count towards trace and session summaries.
  */
 export function createBatchWriter(db: Database): (batch: WriteBatch, nowMs: number) => WriteSummary {
@@ -28,8 +29,12 @@ export function createBatchWriter(db: Database): (batch: WriteBatch, nowMs: numb
       last_seen_ns = max(sessions.last_seen_ns, excluded.last_seen_ns),
       trace_count = sessions.trace_count + excluded.trace_count,
       span_count = sessions.span_count + excluded.span_count`)
-  const insertApm = db.prepare(`INSERT INTO apm_spans (trace_id, span_id, start_ns, span, received_ms)
-    VALUES (?, ?, ?, ?, ?) ON CONFLICT (trace_id, span_id) DO NOTHING`)
+  // The same span can come through both channels (EVP and meta_struct): the first copy stays, but if
+  // it did not name its APM trace, the later one's joins it to it.
+  const joinApmTrace = db.prepare(`UPDATE llm_spans SET apm_trace_id = ?
+    WHERE trace_id = ? AND span_id = ? AND apm_trace_id IS NULL`)
+  const insertApm = db.prepare(`INSERT INTO apm_spans (trace_id, span_id, start_ns, sampling_priority, span,
+    received_ms) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (trace_id, span_id) DO NOTHING`)
   const insertEvaluation = db.prepare(`INSERT INTO evaluations (dedupe_key, kind, label,
     metric_type, value, numeric_value, span_id, trace_id, tag_key, tag_value, session_id, feedback_join_key,
     ml_app, timestamp_ms, tags, reasoning, assessment, metadata, submitter, received_ms)
@@ -51,6 +56,7 @@ export function createBatchWriter(db: Database): (batch: WriteBatch, nowMs: numb
       const { changes } = insertLlm.run(row)
       if (changes === 0) {
         summary.llmSpans.duplicates++
+        if (s.apmTraceId !== null) joinApmTrace.run(s.apmTraceId, s.traceId, s.spanId)
         continue
       }
       summary.llmSpans.inserted++
@@ -87,7 +93,7 @@ export function createBatchWriter(db: Database): (batch: WriteBatch, nowMs: numb
     }
 
     for (const a of batch.apmSpans) {
-      const { changes } = insertApm.run(a.traceId, a.spanId, a.startNs, a.spanJson, nowMs)
+      const { changes } = insertApm.run(a.traceId, a.spanId, a.startNs, a.samplingPriority, a.spanJson, nowMs)
       if (changes === 0) summary.apmSpans.duplicates++
       else summary.apmSpans.inserted++
     }

@@ -20,7 +20,10 @@ describe('packWriteBatch / unpackWriteBatch', () => {
           links: [{ traceId: 'a'.repeat(32), spanId: '9', from: 'output', to: 'input' }],
         }),
       ],
-      apmSpans: [apmSpan({ spanId: '1', error: true, llmobs: true })],
+      apmSpans: [
+        apmSpan({ spanId: '1', error: true, llmobs: true, samplingPriority: -1 }),
+        apmSpan({ spanId: '2' }),
+      ],
       evaluations: [evaluation()],
     })
     const copied = structuredClone(packWriteBatch(original))
@@ -32,6 +35,6 @@ describe('packWriteBatch / unpackWriteBatch', () => {
       batch({ llmSpans: [llmSpan({ spanId: '1' })], apmSpans: [apmSpan({ spanId: '1' })] }),
     )
     expect(Array.isArray(packed.llm[0])).toBe(true)
-    expect(packed.apm[0]).toHaveLength(4)
+    expect(packed.apm[0]).toHaveLength(5)
   })
 })

@@ -32,7 +32,7 @@ export function packWriteBatch(batch: WriteBatch): PackedWriteBatch {
   const apm = new Array<unknown[]>(batch.apmSpans.length)
   for (let i = 0; i < apm.length; i++) {
     const a = batch.apmSpans[i] as ApmSpanInput
-    apm[i] = [a.traceId, a.spanId, a.startNs, a.spanJson]
+    apm[i] = [a.traceId, a.spanId, a.startNs, a.samplingPriority, a.spanJson]
   }
   return { llm, apm, evaluations: batch.evaluations }
 }
@@ -57,7 +57,8 @@ export function unpackWriteBatch(packed: PackedWriteBatch): WriteBatch {
       traceId: t[0] as string,
       spanId: t[1] as string,
       startNs: t[2] as number,
-      spanJson: t[3] as string,
+      samplingPriority: t[3] as number | null,
+      spanJson: t[4] as string,
     }
   }
   return { llmSpans, apmSpans, evaluations: packed.evaluations }
