@@ -10,7 +10,11 @@ const here = (path) => fileURLToPath(new URL(path, import.meta.url))
 
 const STEADY_ITERATIONS = quick ? 2_000 : 25_000
 const BURST_SPANS = quick ? 10_000 : 100_000
-const TRACERS = process.env.BENCH_TRACERS?.split(',') ?? ['llmobs agent-proxy', 'dd-trace']
+const TRACERS = process.env.BENCH_TRACERS?.split(',') ?? [
+  'llmobs agent-proxy',
+  'llmobs apm-agent',
+  'dd-trace',
+]
 
 async function startSink() {
   const sink = fork(here('./lib/sink.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })

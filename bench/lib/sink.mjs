@@ -2,8 +2,30 @@
 // more. It runs in its own process so its CPU never lands on the measured tracer's bill.
 import http from 'node:http'
 import zlib from 'node:zlib'
+import { decode } from '@msgpack/msgpack'
 
-const counts = { llmobsEvents: 0, llmobsRequests: 0, evalMetrics: 0, apmRequests: 0, bytes: 0 }
+const counts = {
+  llmobsEvents: 0,
+  llmobsRequests: 0,
+  evalMetrics: 0,
+  apmRequests: 0,
+  apmSpans: 0,
+  /** LLMObs events that rode APM traces (meta_struct._llmobs on a span not marked submitted). */
+  llmobsInTraces: 0,
+  bytes: 0,
+}
+
+function countTraces(body) {
+  for (const chunk of decode(body, { useBigInt64: true })) {
+    for (const span of chunk) {
+      counts.apmSpans++
+      if (span.meta_struct?._llmobs !== undefined && span.meta?.['_dd.llmobs.submitted'] !== '1') {
+        counts.llmobsInTraces++
+        counts.llmobsEvents++
+      }
+    }
+  }
+}
 
 const server = http.createServer((req, res) => {
   const chunks = []
@@ -31,6 +53,7 @@ const server = http.createServer((req, res) => {
     }
     if (url.startsWith('/v0.4/traces') || url.startsWith('/v0.5/traces')) {
       counts.apmRequests++
+      if (url.startsWith('/v0.4/traces')) countTraces(body)
       return reply(res, { rate_by_service: { 'service:,env:': 1 } })
     }
     reply(res, {})

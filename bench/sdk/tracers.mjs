@@ -23,6 +23,23 @@ export const TRACERS = {
     return { sdk, flush: () => sdk.flush({ timeoutMs: 60_000 }) }
   },
 
+  /**
+   * llmobs in `apm-agent` mode: every span also an APM span, its LLMObs event riding v0.4 traces in
+   * meta_struct (dd-trace always builds APM spans for its LLMObs spans, so this is the like-for-like row).
+   */
+  async 'llmobs apm-agent'(port, mark) {
+    const { createLLMObs } = await import(process.env.BENCH_LLMOBS_MODULE ?? '@llmobs/sdk')
+    mark?.('imported')
+    const sdk = createLLMObs({
+      mlApp: 'bench',
+      service: 'bench',
+      agentUrl: `http://127.0.0.1:${port}`,
+      mode: 'apm-agent',
+      logLevel: 'error',
+    })
+    return { sdk, flush: () => sdk.flush({ timeoutMs: 60_000 }) }
+  },
+
   /** The `dd-trace` package's LLM Observability SDK (it also sends the APM traces it always makes). */
   async 'dd-trace'(port, mark) {
     process.env.DD_TRACE_TELEMETRY_ENABLED = 'false'

@@ -129,6 +129,36 @@ const ENV_SAMPLES: Record<
     expect: { spoolDir: '/tmp/llmobs-spool-a' },
     option: { spoolDir: '/tmp/llmobs-spool-b' },
   },
+  DD_APM_TRACING_ENABLED: {
+    env: { DD_APM_TRACING_ENABLED: 'false' },
+    expect: { apmTracing: false },
+    option: { apmTracing: true },
+  },
+  DD_TRACE_SAMPLING_RULES: {
+    env: { DD_TRACE_SAMPLING_RULES: '[{"service":"web*","sample_rate":0.5}]' },
+    expect: { samplingRules: [{ service: 'web*', sampleRate: 0.5 }] },
+    option: { samplingRules: [] },
+  },
+  DD_TRACE_SAMPLE_RATE: {
+    env: { DD_TRACE_SAMPLE_RATE: '0.3' },
+    expect: { traceSampleRate: 0.3 },
+    option: { traceSampleRate: 0.9 },
+  },
+  DD_TRACE_RATE_LIMIT: {
+    env: { DD_TRACE_RATE_LIMIT: '20' },
+    expect: { traceRateLimit: 20 },
+    option: { traceRateLimit: 5 },
+  },
+  DD_TRACE_PARTIAL_FLUSH_MIN_SPANS: {
+    env: { DD_TRACE_PARTIAL_FLUSH_MIN_SPANS: '50' },
+    expect: { partialFlushMinSpans: 50 },
+    option: { partialFlushMinSpans: 7 },
+  },
+  DD_TRACE_API_VERSION: {
+    env: { DD_TRACE_API_VERSION: 'v0.5' },
+    expect: { traceApiVersion: 'v0.5' },
+    option: { traceApiVersion: 'v0.4' },
+  },
   LLMOBS_SPOOL_MAX_BYTES: {
     env: { LLMOBS_SPOOL_MAX_BYTES: '65536' },
     expect: { spoolMaxBytes: 65536 },

@@ -38,7 +38,11 @@ export interface LLMObsStruct {
   parent_id: string
   ml_app?: string
   session_id?: string
-  tags?: Record<string, string>
+  /**
+   * A key the span tagged several times holds the list of its values; intakes read a value as
+   * `String(value)` (dd-trace sends one value per key), so such a tag arrives as `key:a,b`.
+   */
+  tags?: Record<string, string | string[]>
   meta: {
     span: { kind: string }
     model_name?: string
@@ -50,6 +54,8 @@ export interface LLMObsStruct {
   }
   metrics?: Record<string, number>
   span_links?: WireSpanLink[]
+  /** What the tracer had to cut from the span (e.g. `dropped_io`), as in the span event. */
+  collection_errors?: string[]
   _dd?: { sample_rate?: string; sampling_decision?: string }
 }
 

@@ -1,8 +1,13 @@
 import type { Exporter } from './export/exporter.js'
 import { isLogLevel, type LogLevel, type Logger } from './internal/diagnostics.js'
 import type { SpanRecord } from './span/span-record.js'
+import {
+  resolveApmSamplingConfig,
+  type ApmSamplingConfig,
+  type ApmSamplingOptions,
+} from './apm/sampling-config.js'
 
-/** Where LLMObs data goes (protocol §4, "Export modes"). The `apm-*` modes arrive in a later release. */
+/** Where LLMObs data goes (protocol §4, "Export modes"). */
 export type ExportMode = 'auto' | 'agent-proxy' | 'agentless' | 'apm-agent' | 'apm-agentless'
 
 const EXPORT_MODES: readonly ExportMode[] = ['auto', 'agent-proxy', 'agentless', 'apm-agent', 'apm-agentless']
@@ -13,7 +18,7 @@ const EXPORT_MODES: readonly ExportMode[] = ['auto', 'agent-proxy', 'agentless',
  */
 export type SpanProcessor = (record: SpanRecord) => SpanRecord | null | undefined
 
-export interface LLMObsOptions {
+export interface LLMObsOptions extends ApmSamplingOptions {
   /** The LLM application's name (`DD_LLMOBS_ML_APP`). */
   mlApp?: string
   service?: string
@@ -60,6 +65,18 @@ export interface LLMObsOptions {
   spoolDir?: string
   /** The bytes the spool directory may hold in all (`LLMOBS_SPOOL_MAX_BYTES`; default 16 MiB). */
   spoolMaxBytes?: number
+  /**
+   * Whether LLMObs spans may also be sent as APM traces (`DD_APM_TRACING_ENABLED`, default true):
+   * `auto` mode then picks `apm-agent` when the agent offers v0.4 traces and the EVP proxy.
+   */
+  apmTracing?: boolean
+  /**
+   * APM traces with more finished spans than this are sent in parts before their root ends
+   * (`DD_TRACE_PARTIAL_FLUSH_MIN_SPANS`, default 1,000).
+   */
+  partialFlushMinSpans?: number
+  /** `DD_TRACE_API_VERSION`: `v0.4` (default) or `v0.5`; LLM data riding traces always uses v0.4. */
+  traceApiVersion?: 'v0.4' | 'v0.5'
   /** Replace the Datadog exporter (e.g. the in-memory one from `@llmobs/sdk/testing`). */
   exporter?: Exporter
 }
@@ -87,6 +104,16 @@ export interface ResolvedConfig {
   readonly requestTimeoutMs: number
   readonly spoolDir: string | undefined
   readonly spoolMaxBytes: number
+  readonly apmTracing: boolean
+  readonly partialFlushMinSpans: number
+  /** APM priority sampling rules (`DD_TRACE_SAMPLING_RULES`), validated. */
+  readonly samplingRules: ApmSamplingConfig['rules']
+  /** The catch-all APM sampling rule's rate (`DD_TRACE_SAMPLE_RATE`), if any. */
+  readonly traceSampleRate: number | undefined
+  /** Traces a second that sampling rules may keep (`DD_TRACE_RATE_LIMIT`). */
+  readonly traceRateLimit: number
+  /** `DD_TRACE_API_VERSION`; LLM data riding traces needs v0.4, so a v0.5 is overridden (with a warning). */
+  readonly traceApiVersion: 'v0.4' | 'v0.5'
   readonly exporter: Exporter | undefined
 }
 
@@ -168,9 +195,66 @@ export function resolveConfig(
       2 ** 31,
       warnings,
     ),
+    apmTracing: options.apmTracing ?? bool(env.DD_APM_TRACING_ENABLED) ?? true,
+    partialFlushMinSpans: clampNumber(
+      'partialFlushMinSpans',
+      options.partialFlushMinSpans ?? num(env.DD_TRACE_PARTIAL_FLUSH_MIN_SPANS),
+      1000,
+      1,
+      100_000,
+      warnings,
+    ),
+    ...apmSampling(options, env, warnings),
+    traceApiVersion: resolveTraceApiVersion(
+      options.traceApiVersion ?? str(env.DD_TRACE_API_VERSION),
+      warnings,
+    ),
     exporter: options.exporter,
   }
   return { config: Object.freeze(config), warnings }
+}
+
+function bool(value: string | undefined): boolean | undefined {
+  if (value === undefined) return undefined
+  const v = value.trim().toLowerCase()
+  if (v === 'true' || v === '1') return true
+  if (v === 'false' || v === '0') return false
+  return undefined
+}
+
+function resolveTraceApiVersion(value: string | undefined, warnings: string[]): 'v0.4' | 'v0.5' {
+  if (value === undefined || value === 'v0.4' || value === 'v0.5') return value ?? 'v0.4'
+  warnings.push(
+    `traceApiVersion (DD_TRACE_API_VERSION) must be v0.4 or v0.5, got ${JSON.stringify(value)}; v0.4 is used`,
+  )
+  return 'v0.4'
+}
+
+/** The APM sampling settings, from the options and the three `DD_TRACE_*` variables. */
+function apmSampling(
+  options: LLMObsOptions,
+  env: Environment,
+  warnings: string[],
+): Pick<ResolvedConfig, 'samplingRules' | 'traceSampleRate' | 'traceRateLimit'> {
+  const resolved = resolveApmSamplingConfig(
+    options,
+    {
+      DD_TRACE_SAMPLING_RULES: env.DD_TRACE_SAMPLING_RULES,
+      DD_TRACE_SAMPLE_RATE: env.DD_TRACE_SAMPLE_RATE,
+      DD_TRACE_RATE_LIMIT: env.DD_TRACE_RATE_LIMIT,
+    },
+    (_code, message) => warnings.push(message),
+  )
+  return {
+    samplingRules: resolved.rules,
+    traceSampleRate: resolved.sampleRate,
+    traceRateLimit: resolved.rateLimit,
+  }
+}
+
+/** What `new PrioritySampler()` takes, from a resolved config. */
+export function apmSamplingConfig(config: ResolvedConfig): ApmSamplingConfig {
+  return { rules: config.samplingRules, sampleRate: config.traceSampleRate, rateLimit: config.traceRateLimit }
 }
 
 function resolveAgentUrl(options: LLMObsOptions, env: Environment, warnings: string[]): string {

@@ -6,7 +6,9 @@ import {
 } from './api/flush-options.js'
 import { BackgroundTasks } from './background/background-tasks.js'
 import type { ResolvedConfig } from './config.js'
+import type { ContextSnapshot } from './context/context-snapshot.js'
 import { ContextStorage } from './context/context-storage.js'
+import { hostTracerContext } from './context/host-tracer.js'
 import type { Exporter, ExporterStats, FlushOptions, FlushResult } from './export/exporter.js'
 import { DISABLED_STATUS, type LLMObsStatus } from './api/status.js'
 import { OpenSpans } from './span/open-spans.js'
@@ -47,6 +49,14 @@ export class Runtime implements SpanHost, ExitReporter {
     this.#exitReport = reportAtExit(this)
     this.reportMisuse = (code, message) => diagnostics.misuse(code, message)
     this.reportLenient = (code, message) => diagnostics.warn(`${message} [${code}]`)
+  }
+
+  /**
+   * The parent of a span started now without an explicit one: the active LLMObs context, else the
+   * active span of the host's `dd-trace` tracer (the LLMObs root then joins that APM trace).
+   */
+  activeParent(): ContextSnapshot | undefined {
+    return this.storage.active() ?? hostTracerContext()
   }
 
   started(spanId: string, name: string): void {

@@ -96,6 +96,7 @@ export function spanEventFromApmSpan(
     metrics: struct.metrics,
     session_id: struct.session_id,
     span_links: struct.span_links,
+    collection_errors: struct.collection_errors,
     _dd: { ...dd, span_id: spanId, trace_id: apmTraceId, apm_trace_id: apmTraceId },
   }
   return validateSpanEvent(raw, at)

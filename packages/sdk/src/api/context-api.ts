@@ -154,6 +154,14 @@ export function inject<H>(runtime: Runtime, headers: H, span: unknown, options?:
     snapshot = restoreContext(span, runtime.reportMisuse, INJECT)
     if (snapshot === undefined) return headers
   }
+  const { localTrace, apmTraceId } = snapshot
+  if (localTrace !== undefined && apmTraceId !== undefined) {
+    try {
+      runtime.exporter.decideTrace?.(localTrace, apmTraceId)
+    } catch (error) {
+      runtime.diagnostics.error('inject() could not decide the trace sampling; it keeps the trace', error)
+    }
+  }
   const propagation = toPropagationContext(snapshot)
   if (propagation === undefined) {
     runtime.diagnostics.debug('inject(): the context names no trace; no headers were written.')

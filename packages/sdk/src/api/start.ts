@@ -19,7 +19,7 @@ export function startFromOptions(
   let parent: ContextSnapshot | undefined
   const explicit = isRecord(options) ? options.parent : undefined
   if (explicit !== undefined && explicit !== null) parent = resolveParent(explicit, runtime.reportMisuse)
-  parent ??= runtime.storage.active()
+  parent ??= runtime.activeParent()
   // Resolved before the span starts: a strict-mode throw must not leave a span open.
   const links = isRecord(options) ? resolveSpanLinks(options.links, runtime.reportMisuse) : []
   const span = startLiveSpan(runtime, valid, parent)

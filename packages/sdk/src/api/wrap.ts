@@ -23,7 +23,7 @@ export function wrapValidated<F extends (...args: any[]) => any>(
       return new.target === undefined ? fn.apply(this, args) : Reflect.construct(fn, args, new.target)
     let span: LiveSpan
     try {
-      span = startLiveSpan(runtime, options, runtime.storage.active(), true)
+      span = startLiveSpan(runtime, options, runtime.activeParent(), true)
     } catch (error) {
       if (isStrictError(error)) throw error
       runtime.diagnostics.error('starting a span failed; the function ran untraced', error)

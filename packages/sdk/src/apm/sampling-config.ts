@@ -1,4 +1,5 @@
-import type { Environment } from '../config.js'
+/** Environment variables (the same shape as config's `Environment`, kept apart to avoid an import cycle). */
+type Environment = Readonly<Record<string, string | undefined>>
 import { describeType, isRecord, isStrictError, type Report } from '../internal/report.js'
 import { parseSamplingRules, type SamplingRule } from './sampling-rules.js'
 

@@ -1,5 +1,6 @@
 import type { Span } from '../span/span.js'
 import type { Sampling } from '../span/sampling.js'
+import type { LocalTrace } from '../span/local-trace.js'
 
 /** The nearest `agent` span above a span: becomes `meta.agent_attribution` on its events. */
 export interface AgentRef {
@@ -53,6 +54,8 @@ export interface ContextSnapshot {
   readonly apmParentId: string | undefined
   /** Inherited from the remote parent by every local span below it. */
   readonly upstream: UpstreamTrace | undefined
+  /** The APM trace chunk state shared by local spans (local snapshots only; restored ones start anew). */
+  readonly localTrace: LocalTrace | undefined
 }
 
 /** Builds a frozen snapshot with a fixed property order (one hidden class for all snapshots). */
@@ -67,6 +70,7 @@ export function createSnapshot(
   agent: AgentRef | undefined,
   apmParentId: string | undefined = undefined,
   upstream: UpstreamTrace | undefined = undefined,
+  localTrace: LocalTrace | undefined = undefined,
 ): ContextSnapshot {
   return Object.freeze({
     span,
@@ -79,5 +83,6 @@ export function createSnapshot(
     agent,
     apmParentId,
     upstream,
+    localTrace,
   })
 }

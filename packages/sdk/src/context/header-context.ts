@@ -19,13 +19,19 @@ export function toPropagationContext(snapshot: ContextSnapshot): PropagationCont
     snapshot.span !== undefined ? snapshot.spanId : (snapshot.apmParentId ?? snapshot.spanId)
   if (apmTraceId === undefined || parentSpanId === undefined) return undefined
   const upstream = snapshot.upstream
+  // The local trace's own decision (made by hand, or by the APM sampler) once there is one; else
+  // the upstream's, else keep.
+  const local = snapshot.localTrace?.priority !== undefined ? snapshot.localTrace : undefined
   const ctx: PropagationContext = {
     apmTraceId,
     parentSpanId,
-    samplingPriority: upstream?.samplingPriority ?? AUTO_KEEP,
+    samplingPriority: local?.priority ?? upstream?.samplingPriority ?? AUTO_KEEP,
   }
   const decisionMaker =
-    upstream?.decisionMaker ?? (upstream?.samplingPriority === undefined ? DEFAULT_DECISION_MAKER : undefined)
+    local !== undefined
+      ? local.decisionMaker
+      : (upstream?.decisionMaker ??
+        (upstream?.samplingPriority === undefined ? DEFAULT_DECISION_MAKER : undefined))
   if (decisionMaker !== undefined) ctx.decisionMaker = decisionMaker
   if (upstream?.origin !== undefined) ctx.origin = upstream.origin
   if (upstream?.tags !== undefined) ctx.propagationTags = { ...upstream.tags }

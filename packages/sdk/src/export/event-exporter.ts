@@ -89,6 +89,11 @@ export interface EventExporterOptions {
   readonly reprobeMs?: number
   /** At process exit, deliver for at most this long, then give up. Default 10 s. */
   readonly exitBudgetMs?: number
+  /**
+   * The route, when another exporter shares it (the `apm-*` modes' exporter sends APM traces on the
+   * same decision). Default: its own, for the LLMObs-only modes.
+   */
+  readonly routes?: RouteResolver
 }
 
 /** How long one turn of the event loop may spend encoding spans before it yields to the app. */
@@ -148,17 +153,11 @@ export class EventExporter implements Exporter {
     this.#spanJson = options.spanJson ?? jsonOfEncoded(options.encodeSpan)
     this.#transport = options.transport ?? new HttpTransport()
     this.#retryPolicy = options.retryPolicy
-    this.#routes = new RouteResolver({
-      mode: config.mode,
-      agentUrl: config.agentUrl,
-      site: config.site,
-      apiKey: config.apiKey,
-      intakeUrl: config.intakeUrl,
-      transport: this.#transport,
-      probeTimeoutMs: Math.min(config.requestTimeoutMs, 2_000),
-      ...(options.reprobeMs !== undefined ? { reprobeMs: options.reprobeMs } : {}),
-      report: (key, message) => this.#report(key, message),
-    })
+    this.#routes =
+      options.routes ??
+      createRouteResolver(config, this.#transport, false, options.reprobeMs, (key, message) =>
+        this.#report(key, message),
+      )
     const spanFormat = spanEventsFormat(options.tracerVersion ?? SDK_VERSION)
     this.#spanFormat = spanFormat
     // An event must fit a request on its own, envelope included.
@@ -425,6 +424,11 @@ export class EventExporter implements Exporter {
     return this.#settled.take(this.#result())
   }
 
+  /** Sends what is queued and waits for it, like `flush()`, without taking its settled counts. */
+  deliver(timeoutMs: number | undefined): Promise<void> {
+    return this.#deliverQueued(timeoutMs)
+  }
+
   /**
    * Sends what is queued and waits for it (bounded by `timeoutMs`). The exit hook calls this, not
    * `flush()`: it must not take the settled counts the user's own `flush()`/`shutdown()` reports.
@@ -674,6 +678,28 @@ export class EventExporter implements Exporter {
   #result(): FlushResult {
     return { spans: this.#spans.counts, evaluations: this.#evaluations.counts }
   }
+}
+
+/** The route resolver of a config; `apmTracing` lets `auto` pick `apm-agent`. */
+export function createRouteResolver(
+  config: ResolvedConfig,
+  transport: Transport,
+  apmTracing: boolean,
+  reprobeMs: number | undefined,
+  report: (key: string, message: string) => void,
+): RouteResolver {
+  return new RouteResolver({
+    mode: config.mode,
+    agentUrl: config.agentUrl,
+    site: config.site,
+    apiKey: config.apiKey,
+    intakeUrl: config.intakeUrl,
+    apmTracing,
+    transport,
+    probeTimeoutMs: Math.min(config.requestTimeoutMs, 2_000),
+    ...(reprobeMs !== undefined ? { reprobeMs } : {}),
+    report,
+  })
 }
 
 function jsonOfEncoded(

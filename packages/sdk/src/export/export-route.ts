@@ -1,4 +1,11 @@
-import { agentlessEvalUrl, agentlessSpansUrl, EVP_SUBDOMAIN, HEADERS, PATHS } from '@llmobs/protocol'
+import {
+  agentlessEvalUrl,
+  agentlessSpansUrl,
+  agentlessTracesUrl,
+  EVP_SUBDOMAIN,
+  HEADERS,
+  PATHS,
+} from '@llmobs/protocol'
 import { isLoopbackHost } from '../transport/loopback.js'
 
 /** One destination: where to POST and with which headers. */
@@ -7,11 +14,20 @@ export interface Endpoint {
   readonly headers: Readonly<Record<string, string>>
 }
 
-/** Where both streams go in a concrete mode. */
+/** Where APM traces go in the `apm-*` modes, and in which format. */
+export interface TracesEndpoint extends Endpoint {
+  /** v0.4 msgpack to the agent; JSON to the agentless trace intake. */
+  readonly format: 'v0.4' | 'json'
+}
+
+/** Where the streams go in a concrete mode. */
 export interface Route {
-  readonly mode: 'agent-proxy' | 'agentless'
+  readonly mode: 'agent-proxy' | 'agentless' | 'apm-agent' | 'apm-agentless'
+  /** LLMObs span events; in the `apm-*` modes, the rescued ones (protocol §4). */
   readonly spans: Endpoint
   readonly evaluations: Endpoint
+  /** The `apm-*` modes only: APM traces, carrying LLMObs events in `meta_struct`. */
+  readonly traces?: TracesEndpoint
 }
 
 export type RouteResult =
@@ -45,6 +61,48 @@ export function agentProxyRoute(agentUrl: string): RouteResult {
   } catch {
     return { ok: false, reason: `agentUrl "${agentUrl}" is not a valid URL` }
   }
+}
+
+/**
+ * `apm-agent`: APM traces (v0.4, LLMObs data in `meta_struct`) to the agent; events the rescue rule
+ * sends aside, and evaluations, through its EVP proxy.
+ *
+ * @example
+ * apmAgentRoute('http://127.0.0.1:8126') // traces → http://127.0.0.1:8126/v0.4/traces
+ */
+export function apmAgentRoute(agentUrl: string): RouteResult {
+  const proxy = agentProxyRoute(agentUrl)
+  if (!proxy.ok) return proxy
+  const traces: TracesEndpoint = {
+    url: new URL(joinUrl(agentUrl, PATHS.tracesV04)),
+    headers: {},
+    format: 'v0.4',
+  }
+  return { ok: true, route: { ...proxy.route, mode: 'apm-agent', traces } }
+}
+
+/**
+ * `apm-agentless`: APM traces as JSON to the trace intake of `site` (or below `intakeUrl`), rescued
+ * events and evaluations to the agentless LLMObs intake, all with the API key.
+ */
+export function apmAgentlessRoute(config: {
+  readonly site: string
+  readonly apiKey: string | undefined
+  readonly intakeUrl: string | undefined
+}): RouteResult {
+  const direct = agentlessRoute(config)
+  if (!direct.ok) return direct
+  const url = new URL(
+    config.intakeUrl !== undefined
+      ? joinUrl(config.intakeUrl, PATHS.tracesV02)
+      : agentlessTracesUrl(config.site),
+  )
+  const traces: TracesEndpoint = {
+    url,
+    headers: { [HEADERS.apiKey]: config.apiKey as string },
+    format: 'json',
+  }
+  return { ok: true, route: { ...direct.route, mode: 'apm-agentless', traces } }
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { MetricEvent } from '@llmobs/protocol'
+import type { LocalTrace } from '../span/local-trace.js'
 import type { SpanRecord } from '../span/span-record.js'
 import type { TransportStats } from '../transport/transport-stats.js'
 import type { SpoolOutcome, SpoolStats } from './spool/spool-stats.js'
@@ -39,6 +40,11 @@ export interface Exporter {
    * says what became of it; undefined when there is no spool.
    */
   spoolAtExit?(): SpoolOutcome | undefined
+  /**
+   * Decides the APM sampling priority of a local trace now if nothing has (for `inject()`, so the
+   * next service hears the decision this one's APM traces carry). A no-op outside the `apm-*` modes.
+   */
+  decideTrace?(trace: LocalTrace, apmTraceId: string): void
 }
 
 /** Why an item was dropped (never sent): `dropped` is their sum. */
@@ -57,8 +63,12 @@ export interface StreamStats extends StreamCounts {
 /** The last `/info` probe of `auto` mode: when, what it found, and when the next is due. */
 export interface ProbeStatus {
   readonly atMs: number
-  /** `evp-proxy` (the agent offers the proxy: used), `no-evp-proxy` (an agent without it), `unreachable`. */
-  readonly result: 'evp-proxy' | 'no-evp-proxy' | 'unreachable'
+  /**
+   * `evp-proxy-and-traces` (the agent offers the EVP proxy and v0.4 traces: `apm-agent` is used),
+   * `evp-proxy` (the proxy only, or APM tracing is off: `agent-proxy`), `no-evp-proxy` (an agent
+   * without it), `unreachable`.
+   */
+  readonly result: 'evp-proxy' | 'evp-proxy-and-traces' | 'no-evp-proxy' | 'unreachable'
   readonly detail: string
   /** When the next probe is due (epoch ms), while no route is decided; undefined once decided. */
   readonly nextAtMs: number | undefined
@@ -66,7 +76,7 @@ export interface ProbeStatus {
 
 export interface ExporterStats {
   /** The concrete route in use, once known. */
-  readonly mode: 'agent-proxy' | 'agentless' | 'unresolved' | 'unavailable'
+  readonly mode: 'agent-proxy' | 'agentless' | 'apm-agent' | 'apm-agentless' | 'unresolved' | 'unavailable'
   readonly spans: StreamStats
   readonly evaluations: StreamStats
   /** `auto` mode's last agent probe; undefined before the first and in the fixed modes. */
@@ -76,4 +86,25 @@ export interface ExporterStats {
   readonly lastError?: { readonly message: string; readonly atMs: number } | undefined
   /** The on-disk spool, when `spoolDir` is set. */
   readonly spool?: SpoolStats | undefined
+  /** The `apm-*` modes: the APM trace stream, and the LLMObs events rescued from it (protocol §4). */
+  readonly apm?: ApmStreamStats | undefined
+}
+
+/** The APM trace stream of the `apm-*` modes. `spans` counts above already include its LLMObs events. */
+export interface ApmStreamStats {
+  /** APM trace chunks and their spans: sent, failed (their LLMObs events rescued), dropped (queue full: rescued too). */
+  readonly traces: {
+    readonly chunks: StreamCounts
+    readonly spans: StreamCounts
+  }
+  /** LLMObs events sent through the LLMObs intake instead of inside their APM trace, by reason. */
+  readonly rescued: {
+    /** The trace's sampling priority was <= 0: the agent would have dropped it with its LLM data. */
+    readonly sampledOut: number
+    /** Its APM request was rejected or failed after its retries. */
+    readonly payloadFailed: number
+    readonly queueFull: number
+    /** The exporter stopped with the chunk still queued. */
+    readonly closed: number
+  }
 }

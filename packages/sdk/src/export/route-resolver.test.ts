@@ -27,13 +27,17 @@ afterEach(async () => {
   await agent.close()
 })
 
-function resolver(mode: ExportMode, extra: { agentUrl?: string; apiKey?: string; reprobeMs?: number } = {}) {
+function resolver(
+  mode: ExportMode,
+  extra: { agentUrl?: string; apiKey?: string; reprobeMs?: number; apmTracing?: boolean } = {},
+) {
   return new RouteResolver({
     mode,
     agentUrl: extra.agentUrl ?? agent.url,
     site: 'datadoghq.com',
     apiKey: extra.apiKey,
     intakeUrl: extra.apiKey !== undefined ? 'http://127.0.0.1:1' : undefined,
+    apmTracing: extra.apmTracing ?? false,
     transport,
     probeTimeoutMs: 1000,
     reprobeMs: extra.reprobeMs ?? 60_000,
@@ -88,16 +92,33 @@ describe('RouteResolver', () => {
     expect(agent.received.filter((x) => x.url === '/info')).toHaveLength(2)
   })
 
-  it('fixed modes do not probe; apm-* modes warn once and fall back', async () => {
+  it('fixed modes do not probe; the apm-* modes add their trace endpoint to the LLMObs one', async () => {
     expect((await resolver('agent-proxy').resolve()).ok).toBe(true)
-    const apm = resolver('apm-agent')
-    const result = await apm.resolve()
-    await apm.resolve()
-    expect(result.ok && result.route.mode).toBe('agent-proxy')
+    const apm = await resolver('apm-agent').resolve()
+    expect(apm.ok && apm.route.mode).toBe('apm-agent')
+    expect(apm.ok && apm.route.traces?.url.pathname).toBe('/v0.4/traces')
+    expect(apm.ok && apm.route.traces?.format).toBe('v0.4')
+    expect(apm.ok && apm.route.spans.url.pathname).toBe('/evp_proxy/v2/api/v2/llmobs')
     const apmless = await resolver('apm-agentless', { apiKey: KEY }).resolve()
-    expect(apmless.ok && apmless.route.mode).toBe('agentless')
-    expect(reports.map(([key]) => key)).toEqual(['mode-apm-agent', 'mode-apm-agentless'])
+    expect(apmless.ok && apmless.route.mode).toBe('apm-agentless')
+    expect(apmless.ok && apmless.route.traces?.url.href).toBe('http://127.0.0.1:1/api/v0.2/traces')
+    expect(apmless.ok && apmless.route.traces?.headers['DD-API-KEY']).toBe(KEY)
+    expect(apmless.ok && apmless.route.spans.url.href).toBe('http://127.0.0.1:1/api/v2/llmobs')
+    expect(reports).toEqual([])
     expect(agent.received).toHaveLength(0)
+  })
+
+  it('auto: apm-agent when /info lists /v0.4/traces and the EVP proxy and APM tracing is on', async () => {
+    const result = await resolver('auto', { apmTracing: true }).resolve()
+    expect(result.ok && result.route.mode).toBe('apm-agent')
+    agent.handler = () => ({ status: 200, body: JSON.stringify({ endpoints: ['/evp_proxy/v2/'] }) })
+    const proxyOnly = await resolver('auto', { apmTracing: true }).resolve()
+    expect(proxyOnly.ok && proxyOnly.route.mode).toBe('agent-proxy')
+  })
+
+  it('auto with APM tracing off (DD_APM_TRACING_ENABLED=false): the LLMObs-only agent proxy', async () => {
+    const result = await resolver('auto', { apmTracing: false }).resolve()
+    expect(result.ok && result.route.mode).toBe('agent-proxy')
   })
 
   it('agentless without a key is reported as no route', async () => {

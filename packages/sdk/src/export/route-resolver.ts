@@ -1,8 +1,15 @@
 import { PATHS } from '@llmobs/protocol'
 import type { ExportMode } from '../config.js'
 import type { Transport } from '../transport/transport.js'
-import { offersEvpProxy } from './agent-info.js'
-import { agentlessRoute, agentProxyRoute, joinUrl, type RouteResult } from './export-route.js'
+import { agentOffers } from './agent-info.js'
+import {
+  agentlessRoute,
+  agentProxyRoute,
+  apmAgentlessRoute,
+  apmAgentRoute,
+  joinUrl,
+  type RouteResult,
+} from './export-route.js'
 import type { ProbeStatus } from './exporter.js'
 
 export interface RouteResolverOptions {
@@ -11,6 +18,8 @@ export interface RouteResolverOptions {
   readonly site: string
   readonly apiKey: string | undefined
   readonly intakeUrl: string | undefined
+  /** Whether APM tracing is on (`DD_APM_TRACING_ENABLED`): `auto` then picks `apm-agent` when it can. */
+  readonly apmTracing: boolean
   readonly transport: Transport
   /** Timeout of the `/info` probe. */
   readonly probeTimeoutMs: number
@@ -25,8 +34,8 @@ const INFO_BODY_LIMIT = 1024 * 1024
 
 /**
  * Decides where data goes. Fixed modes resolve at once. `auto` asks the agent's `/info` once, before
- * the first send: agent proxy when it offers `/evp_proxy/v2/`, else agentless when an API key is set,
- * else no route. Such a miss is probed again later, at growing intervals (and at once by `flush()`),
+ * the first send: `apm-agent` when it offers `/evp_proxy/v2/` and `/v0.4/traces` and APM tracing is
+ * on, agent proxy when it offers the proxy, else agentless when an API key is set, else no route. Such a miss is probed again later, at growing intervals (and at once by `flush()`),
  * so an agent that starts after the app is still found; the exporter holds its queue meanwhile.
  */
 export class RouteResolver {
@@ -74,15 +83,14 @@ export class RouteResolver {
 
   #fixed(mode: Exclude<ExportMode, 'auto'>): RouteResult {
     const o = this.#options
-    if (mode === 'apm-agent' || mode === 'apm-agentless') {
-      const instead = mode === 'apm-agent' ? 'agent-proxy' : 'agentless'
-      o.report(
-        `mode-${mode}`,
-        `mode "${mode}" is not available yet; sending LLM Observability events in "${instead}" mode instead`,
-      )
-    }
     const result =
-      mode === 'agent-proxy' || mode === 'apm-agent' ? agentProxyRoute(o.agentUrl) : agentlessRoute(o)
+      mode === 'agent-proxy'
+        ? agentProxyRoute(o.agentUrl)
+        : mode === 'apm-agent'
+          ? apmAgentRoute(o.agentUrl)
+          : mode === 'apm-agentless'
+            ? apmAgentlessRoute(o)
+            : agentlessRoute(o)
     if (!result.ok) o.report('no-route', `cannot export: ${result.reason}`)
     this.#settled = result
     return result
@@ -110,10 +118,19 @@ export class RouteResolver {
       this.#lastProbe = { atMs: Date.now(), result: 'unreachable', detail: why }
       return this.#decide(false, why)
     }
-    if (!offersEvpProxy(answer.body)) {
+    const offers = agentOffers(answer.body)
+    if (!offers.evpProxy) {
       const why = `the Datadog Agent at ${o.agentUrl} does not offer the EVP proxy (/evp_proxy/v2/)`
       this.#lastProbe = { atMs: Date.now(), result: 'no-evp-proxy', detail: why }
       return this.#decide(false, why)
+    }
+    if (offers.v04Traces && o.apmTracing) {
+      this.#lastProbe = {
+        atMs: Date.now(),
+        result: 'evp-proxy-and-traces',
+        detail: `the Datadog Agent at ${o.agentUrl} offers the EVP proxy and v0.4 traces`,
+      }
+      return (this.#settled = apmAgentRoute(o.agentUrl))
     }
     this.#lastProbe = {
       atMs: Date.now(),

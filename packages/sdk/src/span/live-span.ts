@@ -12,6 +12,7 @@ import { durationNs, epochMsAt, epochNsAt, monotonicMs } from '../internal/clock
 import { newSpanId, newTraceId } from '../internal/ids.js'
 import { describeType, isRecord, isStrictError, type Report } from '../internal/report.js'
 import type { JsonValue } from '../internal/safe-json.js'
+import { decideByHand, newLocalTrace, type LocalTrace } from './local-trace.js'
 import { decideSampling, type Sampling } from './sampling.js'
 import type { Span } from './span.js'
 import { toSpanError } from './span-error.js'
@@ -42,6 +43,9 @@ export class LiveSpan implements Span {
   readonly agentAttribution: AgentRef | undefined
   /** The snapshot in which this span is the active one. */
   readonly context: ContextSnapshot
+  /** Decimal id of the APM parent (see `SpanRecord.apmParentId`). */
+  readonly apmParentId: string | undefined
+  readonly localTrace: LocalTrace
 
   readonly #host: SpanHost
   readonly #startMonotonic: number
@@ -88,6 +92,14 @@ export class LiveSpan implements Span {
     this.modelName = hasModel ? (modelName ?? 'custom') : undefined
     this.modelProvider = hasModel ? (modelProvider ?? 'custom').toLowerCase() : undefined
     this.agentAttribution = parent?.agent
+    // A local parent is the APM parent too; a restored one names the remote APM span it continues.
+    this.apmParentId =
+      parent === undefined
+        ? undefined
+        : parent.span !== undefined
+          ? parent.spanId
+          : (parent.apmParentId ?? parent.spanId)
+    this.localTrace = parent?.localTrace ?? newLocalTrace(spanId, name, parent?.upstream)
     this.#tags = tags
     this.context = createSnapshot(
       this,
@@ -100,6 +112,7 @@ export class LiveSpan implements Span {
       kind === 'agent' ? Object.freeze({ name, spanId }) : parent?.agent,
       undefined,
       parent?.upstream,
+      this.localTrace,
     )
   }
 
@@ -191,6 +204,14 @@ export class LiveSpan implements Span {
     this.#links = this.#links.length === 0 ? Object.freeze(links.slice()) : [...this.#links, ...links]
   }
 
+  keepTrace(): void {
+    decideByHand(this.localTrace, true)
+  }
+
+  dropTrace(): void {
+    decideByHand(this.localTrace, false)
+  }
+
   setError(error: unknown): void {
     if (this.#ended) {
       this.#host.reportMisuse(
@@ -247,6 +268,8 @@ export class LiveSpan implements Span {
       parentId: this.parentId,
       traceId: this.traceId,
       apmTraceId: this.apmTraceId,
+      apmParentId: this.apmParentId,
+      localTrace: this.localTrace,
       startNs: epochNsAt(this.#startMonotonic),
       durationNs: durationNs(this.#startMonotonic, endMonotonic),
       mlApp: this.mlApp,

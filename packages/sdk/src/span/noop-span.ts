@@ -15,5 +15,7 @@ export const NOOP_SPAN: Span = Object.freeze({
   ended: true,
   annotate(): void {},
   setError(): void {},
+  keepTrace(): void {},
+  dropTrace(): void {},
   end(): void {},
 })

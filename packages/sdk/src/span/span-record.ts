@@ -1,4 +1,5 @@
 import type { SpanKind, WireIO, WireSpanLink, WireToolDefinition } from '@llmobs/protocol'
+import type { LocalTrace } from './local-trace.js'
 
 /**
  * A finished span, frozen by `span.end()`. This is what the user's `processor` sees and what every
@@ -17,6 +18,14 @@ export interface SpanRecord {
   readonly traceId: string
   /** APM trace id: 32 lowercase hex. */
   readonly apmTraceId: string
+  /**
+   * Decimal span id of the APM parent: the local parent span, or the remote span this process
+   * continues (incoming headers, the host tracer's active span); undefined for an APM root. Records
+   * built elsewhere may leave it out: `parentId` is then the APM parent too.
+   */
+  readonly apmParentId?: string | undefined
+  /** The local part of the APM trace this span belongs to (its chunk root and sampling priority). */
+  readonly localTrace?: LocalTrace | undefined
   /** Epoch nanoseconds. */
   readonly startNs: number
   readonly durationNs: number

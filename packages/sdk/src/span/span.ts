@@ -41,6 +41,16 @@ export interface Span {
   annotate(annotation: Annotation): void
   /** Marks the span as failed with this error (an `Error` or any thrown value). */
   setError(error: unknown): void
+  /**
+   * Keeps this span's whole APM trace (sampling priority USER_KEEP), whatever the samplers decide.
+   * Only the `apm-*` export modes send APM traces; LLM Observability events are always sent.
+   */
+  keepTrace(): void
+  /**
+   * Drops this span's whole APM trace (USER_REJECT). Its LLM Observability events are still
+   * delivered, once, through the LLM Observability intake (the sampling-fallback rescue).
+   */
+  dropTrace(): void
   /** Finishes the span and hands it to the exporter. A second call is ignored. */
   end(): void
 }

@@ -4,7 +4,7 @@
  */
 
 export interface TransportRequest {
-  readonly method: 'GET' | 'POST'
+  readonly method: 'GET' | 'POST' | 'PUT'
   readonly url: URL
   readonly headers: Readonly<Record<string, string>>
   /** Request body; already serialised so a retry re-sends the same bytes without re-encoding. */

@@ -56,7 +56,7 @@ function start(options: LLMObsOptions) {
 
 describe('export through the agent EVP proxy', () => {
   it('auto mode: asks /info once, then posts span envelopes and evaluations with the proxy headers', async () => {
-    const { exporter, config } = start({ mode: 'auto', apiKey: KEY })
+    const { exporter, config } = start({ mode: 'auto', apiKey: KEY, apmTracing: false })
     const records = [
       makeRecord(),
       makeRecord({ kind: 'workflow', name: 'flow', input: { value: 'q' }, output: { value: 'a' } }),
@@ -124,7 +124,7 @@ describe('export through the agent EVP proxy', () => {
             }),
           }
         : { status: 202, body: '{}' }
-    const { exporter } = start({ mode: 'auto' })
+    const { exporter } = start({ mode: 'auto', apmTracing: false })
     exporter.exportSpan(makeRecord())
     exporter.exportEvaluation(makeEvaluation())
     // Nothing is sent and nothing is called failed: the events wait in the bounded queue.
@@ -149,7 +149,7 @@ describe('export through the agent EVP proxy', () => {
   it('auto mode with no agent ever: what is held is counted as failed at shutdown', async () => {
     agent.handler = (r) =>
       r.url === '/info' ? { status: 200, body: '{"endpoints":["/v0.4/traces"]}' } : { status: 200 }
-    const { exporter } = start({ mode: 'auto' })
+    const { exporter } = start({ mode: 'auto', apmTracing: false })
     for (let i = 0; i < 3; i++) exporter.exportSpan(makeRecord())
     expect((await exporter.flush()).spans).toEqual({ sent: 0, failed: 0, dropped: 0 })
     expect((await exporter.shutdown({ timeoutMs: 500 })).spans).toEqual({ sent: 0, failed: 3, dropped: 0 })
@@ -194,7 +194,13 @@ describe('export through the agent EVP proxy', () => {
 describe('llmobs.status()', () => {
   it('tells where data goes and what happened to it, with totals since init()', async () => {
     const { createLLMObs } = await import('../../src/index.js')
-    const llmobs = createLLMObs({ mlApp: 'status', mode: 'auto', agentUrl: agent.url, logLevel: 'silent' })
+    const llmobs = createLLMObs({
+      mlApp: 'status',
+      mode: 'auto',
+      apmTracing: false,
+      agentUrl: agent.url,
+      logLevel: 'silent',
+    })
     expect(llmobs.status()).toMatchObject({
       enabled: true,
       mode: 'auto',
@@ -314,7 +320,7 @@ describe('debug output', () => {
       const record = (m: string) => logged.push(m)
       const llmobs = createLLMObsWithEnv(
         { mlApp: 'debugging', logger: { debug: record, info: record, warn: record, error: record } },
-        { [variable]: 'true', DD_TRACE_AGENT_URL: agent.url },
+        { [variable]: 'true', DD_TRACE_AGENT_URL: agent.url, DD_APM_TRACING_ENABLED: 'false' },
       )
       llmobs.trace({ kind: 'task', name: 't' }, () => 1)
       await llmobs.flush()

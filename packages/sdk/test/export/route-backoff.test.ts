@@ -34,6 +34,7 @@ describe('auto mode without a way out', () => {
       apiKey: undefined,
       intakeUrl: undefined,
       transport,
+      apmTracing: false,
       probeTimeoutMs: 1000,
       report: () => undefined,
     })

@@ -1,0 +1,294 @@
+import type { LLMObsStruct } from '@llmobs/protocol'
+import type { ResolvedConfig } from '../config.js'
+import { encodeSpanEvent } from '../export/span-event-encoder.js'
+import { fitRecordSized } from '../export/fit-record.js'
+import type { Endpoint } from '../export/export-route.js'
+import type { Diagnostics } from '../internal/diagnostics.js'
+import { SDK_VERSION } from '../internal/version.js'
+import { newLocalTrace, type LocalTrace } from '../span/local-trace.js'
+import type { SpanRecord } from '../span/span-record.js'
+import type { RetryPolicy } from '../transport/retry-policy.js'
+import { sendWithRetry } from '../transport/send-with-retry.js'
+import type { Transport } from '../transport/transport.js'
+import { apmSpanOf, type ChunkSampling, type ProcessTags } from './apm-span.js'
+import { decideTrace, type TraceSampler } from './decide-trace.js'
+import { ApmTraceWriter, type ApmTraceCounts, type ChunkItem } from './apm-trace-writer.js'
+import { llmobsStruct } from './llmobs-struct.js'
+import { TraceChunks, type TraceChunk } from './trace-chunks.js'
+import type { TraceFormat } from './trace-format.js'
+
+/** Where rescued LLMObs events go: the LLM Observability writer (EVP proxy or agentless intake). */
+export interface RescueTarget {
+  exportSpan(record: SpanRecord): void
+}
+
+export interface ApmExporterOptions {
+  readonly config: ResolvedConfig
+  readonly diagnostics: Diagnostics
+  readonly transport: Transport
+  readonly endpoint: Endpoint
+  readonly format: TraceFormat
+  readonly sampler: TraceSampler
+  readonly rescue: RescueTarget
+  readonly process: ProcessTags
+  readonly retryPolicy?: RetryPolicy
+  readonly partialFlushSpans: number
+  /** Requests in flight at once (default 2). */
+  readonly concurrency?: number
+  /** Reports a condition once per key. */
+  readonly report: (key: string, message: string) => void
+}
+
+/** Rescued LLMObs events, by reason (each was then sent through the LLMObs writer). */
+export interface RescueCounts {
+  /** The chunk's sampling priority was <= 0: the agent would have dropped it. */
+  sampledOut: number
+  /** Its APM payload was rejected or failed after its retries. */
+  payloadFailed: number
+  /** The APM queue was full. */
+  queueFull: number
+  /** The APM writer closed with the chunk still queued. */
+  closed: number
+}
+
+export interface ApmExporterStats {
+  readonly traces: ApmTraceCounts
+  /** LLMObs events delivered inside APM traces (`meta_struct`). */
+  readonly llmobsSent: number
+  readonly rescued: Readonly<RescueCounts>
+  /** LLMObs events not settled yet: held in open chunks, being encoded, queued or in flight. */
+  readonly llmobsPending: number
+}
+
+/** How long one turn of the event loop may spend encoding APM spans before it yields to the app. */
+const ENCODE_SLICE_MS = 2
+/** An APM request's body at most: well under the Agent's 25 MB payload limit. */
+const REQUEST_BYTES = 8 * 1024 * 1024
+const RESPONSE_BODY_LIMIT = 256 * 1024
+
+interface EncodingChunk {
+  readonly records: readonly SpanRecord[]
+  readonly sampling: ChunkSampling
+  readonly keep: boolean
+  readonly spans: Uint8Array[]
+  bytes: number
+}
+
+/**
+ * The APM side of the `apm-*` modes: every LLMObs span is also an APM span, grouped into trace
+ * chunks (complete when the chunk's local root ends, partial for long traces), each span carrying its
+ * LLMObs event in `meta_struct._llmobs`. The rescue rule (protocol §4) makes that event arrive exactly
+ * once: a chunk whose priority is <= 0 would be dropped by the agent with its LLM data, so its spans
+ * go out tagged `_dd.llmobs.submitted:1` with no `_llmobs` and their events go to the LLMObs writer,
+ * in that order. Going further than the tracers: a chunk whose APM request finally fails, or that a
+ * full queue refuses, has its LLMObs events rescued the same way. Sampling priority is never changed.
+ */
+export class ApmExporter {
+  readonly #o: ApmExporterOptions
+  readonly #chunks: TraceChunks
+  readonly #writer: ApmTraceWriter
+  readonly #abort = new AbortController()
+  /** Chunks decided but not encoded yet, oldest first; the head may be half encoded. */
+  #encoding: EncodingChunk[] = []
+  #encodingImmediate: NodeJS.Immediate | undefined
+  #encodedWaiters: Array<() => void> = []
+  #llmobsSent = 0
+  readonly #rescued: RescueCounts = { sampledOut: 0, payloadFailed: 0, queueFull: 0, closed: 0 }
+  readonly #headers: Readonly<Record<string, string>>
+  #closed = false
+
+  constructor(options: ApmExporterOptions) {
+    this.#o = options
+    const c = options.config
+    this.#chunks = new TraceChunks({
+      partialFlushSpans: options.partialFlushSpans,
+      maxHeldSpans: c.maxQueueItems,
+    })
+    this.#headers = {
+      ...options.endpoint.headers,
+      'Content-Type': options.format.contentType,
+      'Datadog-Meta-Lang': 'nodejs',
+      'Datadog-Meta-Lang-Version': process.version,
+      'Datadog-Meta-Lang-Interpreter': 'v8',
+      'Datadog-Meta-Tracer-Version': SDK_VERSION,
+    }
+    this.#writer = new ApmTraceWriter({
+      maxQueueSpans: c.maxQueueItems,
+      maxQueueBytes: c.maxQueueBytes,
+      requestBytes: REQUEST_BYTES,
+      flushIntervalMs: c.flushIntervalMs,
+      concurrency: options.concurrency ?? 2,
+      deliver: (chunks) => this.#deliver(chunks),
+      lost: (chunks, why) => {
+        const reason = why === 'failed' ? 'payloadFailed' : why
+        for (const chunk of chunks) this.#rescue(chunk.llmobs, reason)
+      },
+    })
+  }
+
+  get busy(): boolean {
+    return this.#chunks.held > 0 || this.#encoding.length > 0 || this.#writer.busy
+  }
+
+  stats(): ApmExporterStats {
+    return {
+      traces: structuredClone(this.#writer.counts),
+      llmobsSent: this.#llmobsSent,
+      rescued: { ...this.#rescued },
+      llmobsPending:
+        this.#chunks.held +
+        this.#encoding.reduce((n, c) => n + (c.keep ? c.records.length : 0), 0) +
+        this.#writer.pendingLlmobs,
+    }
+  }
+
+  /** Takes a finished span; cheap: chunks are decided here, encoded on later turns of the event loop. */
+  exportSpan(record: SpanRecord): void {
+    if (this.#closed) {
+      this.#o.rescue.exportSpan(record) // the LLMObs writer counts it (after shutdown)
+      return
+    }
+    this.#chunks.add(record, this.#route)
+  }
+
+  /** Sends every finished span (open chunks partially) and waits for it, bounded by `timeoutMs`. */
+  async flush(timeoutMs: number | undefined): Promise<void> {
+    this.#chunks.takeAll(this.#route)
+    await this.#encoded()
+    await this.#writer.flush(timeoutMs)
+  }
+
+  /** Stops: what is still held or queued is rescued through the LLMObs writer, which decides its fate. */
+  close(): void {
+    if (this.#closed) return
+    this.#chunks.takeAll(this.#route)
+    this.#closed = true
+    this.#encodeSlice(Infinity)
+    this.#writer.close()
+    this.#abort.abort()
+  }
+
+  /** Decides the chunk's sampling and sends it on: kept with its LLM data, or rescued. */
+  readonly #route = (chunk: TraceChunk): void => {
+    const records = chunk.records
+    if (records.length === 0) return
+    const sampling = this.#sampling(chunk.trace, records)
+    const keep = sampling.priority > 0
+    // The rescue rule, in order: the APM spans are marked submitted and built without `_llmobs`
+    // (when encoded, below), then each event is enqueued to the LLMObs writer.
+    if (!keep) this.#rescue(records, 'sampledOut')
+    this.#encoding.push({ records, sampling, keep, spans: [], bytes: 0 })
+    this.#scheduleEncoding()
+  }
+
+  #sampling(trace: LocalTrace | undefined, records: readonly SpanRecord[]): ChunkSampling {
+    const first = records[0] as SpanRecord
+    // A record made outside a live span (tests, replays) has no local trace: it is its own.
+    const local = trace ?? newLocalTrace(first.spanId, first.name, undefined)
+    return decideTrace(local, first.apmTraceId, this.#o.sampler, this.#o.config)
+  }
+
+  #rescue(records: readonly SpanRecord[], reason: keyof RescueCounts): void {
+    if (records.length === 0) return
+    this.#rescued[reason] += records.length
+    for (const record of records) {
+      try {
+        this.#o.rescue.exportSpan(record)
+      } catch (err) {
+        this.#o.report('rescue', `an LLMObs event could not be rescued: ${String(err)}`)
+      }
+    }
+  }
+
+  #scheduleEncoding(): void {
+    if (this.#encodingImmediate !== undefined) return
+    this.#encodingImmediate = setImmediate(() => this.#encodeSlice(ENCODE_SLICE_MS))
+    if (this.#encodedWaiters.length === 0) this.#encodingImmediate.unref()
+  }
+
+  /** Encodes spans for at most `budgetMs`, handing each finished chunk to the writer. */
+  #encodeSlice(budgetMs: number): void {
+    this.#encodingImmediate = undefined
+    const deadline = performance.now() + budgetMs
+    let chunk: EncodingChunk | undefined
+    while ((chunk = this.#encoding[0]) !== undefined) {
+      const record = chunk.records[chunk.spans.length] as SpanRecord
+      const bytes = this.#encodeSpan(record, chunk, chunk.spans.length === 0)
+      chunk.spans.push(bytes)
+      chunk.bytes += bytes.length
+      if (chunk.spans.length === chunk.records.length) {
+        this.#encoding.shift()
+        this.#writer.enqueue({
+          spans: chunk.spans,
+          bytes: chunk.bytes,
+          llmobs: chunk.keep ? chunk.records : [],
+        })
+      }
+      if (performance.now() >= deadline) break
+    }
+    if (this.#encoding.length > 0) this.#scheduleEncoding()
+    else this.#encodedWaiters.splice(0).forEach((resolve) => resolve())
+  }
+
+  #encodeSpan(original: SpanRecord, chunk: EncodingChunk, first: boolean): Uint8Array {
+    const c = this.#o.config
+    const submitted = !chunk.keep
+    let struct: LLMObsStruct | undefined
+    const record = submitted ? original : fitRecordSized(original, c.maxSpanSize).record
+    if (!submitted) struct = llmobsStruct(encodeSpanEvent(record, c))
+    const span = apmSpanOf(record, c, this.#o.process, { first, sampling: chunk.sampling, submitted })
+    return this.#o.format.encodeSpan(span, struct)
+  }
+
+  #encoded(): Promise<void> {
+    if (this.#encoding.length === 0) return Promise.resolve()
+    this.#encodingImmediate?.ref()
+    return new Promise((resolve) => this.#encodedWaiters.push(resolve))
+  }
+
+  async #deliver(chunks: readonly ChunkItem[]): Promise<boolean> {
+    const o = this.#o
+    const body = o.format.body(chunks.map((chunk) => chunk.spans))
+    const outcome = await sendWithRetry(
+      o.transport,
+      {
+        method: 'PUT',
+        url: o.endpoint.url,
+        headers: { ...this.#headers, 'X-Datadog-Trace-Count': String(chunks.length) },
+        body,
+        timeoutMs: o.config.requestTimeoutMs,
+        readBodyLimit: RESPONSE_BODY_LIMIT,
+      },
+      { ...(o.retryPolicy !== undefined ? { policy: o.retryPolicy } : {}), signal: this.#abort.signal },
+    )
+    if (outcome.status === 'success') {
+      let spans = 0
+      for (const chunk of chunks) {
+        this.#llmobsSent += chunk.llmobs.length
+        spans += chunk.spans.length
+      }
+      o.diagnostics.debug(
+        `sent ${chunks.length} APM trace chunk(s) (${spans} spans, ${body.length} bytes) to ` +
+          `${o.endpoint.url.host}${o.endpoint.url.pathname}` +
+          (outcome.attempts > 1 ? ` after ${outcome.attempts} attempts` : ''),
+      )
+      if (outcome.body !== undefined && outcome.body !== '') this.#learnRates(outcome.body)
+      return true
+    }
+    const url = o.endpoint.url
+    o.report(
+      `send-failed-traces-${outcome.statusCode ?? 'network'}`,
+      `could not send ${chunks.length} APM trace chunk(s) to ${url.host}${url.pathname}: ${outcome.reason}; ` +
+        'their LLM Observability events are sent through the LLM Observability intake instead',
+    )
+    return false
+  }
+
+  #learnRates(body: string): void {
+    try {
+      this.#o.sampler.updateAgentRates(JSON.parse(body))
+    } catch {
+      // Not JSON: an agent that answers otherwise keeps the rates it gave last.
+    }
+  }
+}
