@@ -231,15 +231,20 @@ describe('--agent-sample-rates (real process)', () => {
   it('reads LLMOBS_AGENT_SAMPLE_RATES, and refuses a bad value at start-up with a clear message', async () => {
     process.env.LLMOBS_AGENT_SAMPLE_RATES = '{"service:svc,env:dev":0}'
     let fromEnv: CollectorProcess | undefined
+    let flagWins: CollectorProcess | undefined
     try {
       fromEnv = await startCollectorProcess()
+      flagWins = await startCollectorProcess({
+        args: ['--agent-sample-rates', '{"service:svc,env:dev":0.7}'],
+      })
     } finally {
       delete process.env.LLMOBS_AGENT_SAMPLE_RATES
     }
     try {
       expect((await put(fromEnv, ['svc']))['service:svc,env:dev']).toBe(0)
+      expect((await put(flagWins, ['svc']))['service:svc,env:dev']).toBe(0.7)
     } finally {
-      await fromEnv.stop()
+      await Promise.all([fromEnv.stop(), flagWins.stop()])
     }
     await expect(startCollectorProcess({ args: ['--agent-sample-rates', '{"svc":0.5}'] })).rejects.toThrow(
       'llmobs: agent-sample-rates: key "svc" must look like service:<service>,env:<env>',

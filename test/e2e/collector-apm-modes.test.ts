@@ -187,4 +187,19 @@ describe('the same LLMObs span through meta_struct and EVP', () => {
     ).toBe(200)
     expect(await llmSpans(trace)).toEqual(joined(trace, false))
   })
+
+  it('stores a struct whose metadata holds integers from 2^32 on (msgpack uint64), through both paths', async () => {
+    const trace = nextTrace()
+    const wf = trace.spans.wf.meta_struct?._llmobs as { meta: Record<string, unknown> }
+    wf.meta.metadata = { startedAtMs: 1795423257103, bytes: 2 ** 40 }
+    expect((await putV04(v04Body([chunk(trace, ['web', 'wf', 'chat', 'tool'])]))).status).toBe(200)
+    const span = await collector.waitFor<{ spans: Array<{ name: string; meta: Record<string, unknown> }> }>(
+      `/api/traces/${trace.llmobsTraceId}`,
+      (t) => t.spans.length === 3,
+    )
+    expect(span.spans.find((s) => s.name === 'wf')?.meta.metadata).toEqual({
+      startedAtMs: 1795423257103,
+      bytes: 2 ** 40,
+    })
+  })
 })

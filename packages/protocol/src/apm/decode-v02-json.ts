@@ -14,7 +14,7 @@ const LINK_ID_FIELDS = ['trace_id', 'trace_id_high', 'span_id'] as const
  * once parsed **losslessly**: an array of chunks, each an array of span objects with the v0.4 keys.
  * The parser must give integers beyond 2^53 as bigint (`JSON.parse` would round the ids); an id may
  * also come as a decimal string. `meta_struct` values must be plain objects; bigints inside them
- * become numbers (they end up as JSON documents). Never throws: a wrong shape comes back as an error
+ * become numbers, as in the msgpack decoders (they end up as JSON documents). Never throws: a wrong shape comes back as an error
  * naming the place, e.g. `traces[0][2].span_id must be an unsigned 64-bit integer`.
  *
  * @example
@@ -38,14 +38,6 @@ export function decodeV02Traces(body: unknown): DecodeResult<DecodedApmTraces> {
       if (!exact.ok) return exact
       const span = readApmSpan(exact.value, path, undefined)
       if (!span.ok) return span
-      const structs = span.value.meta_struct
-      if (structs !== undefined) {
-        try {
-          for (const key in structs) structs[key] = withoutBigInts(structs[key])
-        } catch {
-          return decodeFail(`${path}.meta_struct is nested too deeply`)
-        }
-      }
       spans.push(span.value)
     }
     traces.push(spans)
@@ -91,17 +83,4 @@ function exactIntegers(raw: Record<string, unknown>, path: string): DecodeResult
 
 function isIdField(key: string): boolean {
   return (ID_FIELDS as readonly string[]).includes(key)
-}
-
-/** `value` with every bigint in it as a number, as `JSON.parse` would have read it. */
-function withoutBigInts(value: unknown): unknown {
-  if (typeof value === 'bigint') return Number(value)
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = withoutBigInts(value[i])
-    return value
-  }
-  if (isRecord(value)) {
-    for (const key in value) value[key] = withoutBigInts(value[key])
-  }
-  return value
 }

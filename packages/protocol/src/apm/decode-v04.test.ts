@@ -79,6 +79,15 @@ describe('decodeV04Traces', () => {
     expect(result.ok && result.value[0]?.[1]?.meta_struct).toEqual({ _llmobs: struct, other: { a: 1 } })
   })
 
+  it('reads 64-bit integers inside meta_struct as numbers: they end up in JSON documents', () => {
+    const chunk = capturedChunk()
+    // @msgpack/msgpack writes integers from 2^32 on as uint64: an epoch-ms timestamp is one.
+    const struct = { meta: { metadata: { at: 1795423257103, big: 2 ** 60, list: [-(2 ** 40)] } } }
+    Object.assign(chunk[1] ?? {}, { meta_struct: { _llmobs: pack(struct) } })
+    const result = decodeV04Traces(pack([chunk]))
+    expect(result.ok && result.value[0]?.[1]?.meta_struct).toEqual({ _llmobs: struct })
+  })
+
   it('keeps scalar meta values as text and span links typed', () => {
     const chunk = capturedChunk()
     Object.assign(chunk[1] ?? {}, {

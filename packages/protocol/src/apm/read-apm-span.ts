@@ -4,12 +4,14 @@ import type { DecodeResult } from '../decode-result.js'
 import { decodeFail, decodeOk } from '../decode-result.js'
 import { describeType, isRecord, pathKey } from '../validate/shape.js'
 import type { DecodedApmSpan } from './decoded-apm-span.js'
+import { withoutBigInts } from './without-bigints.js'
 
 /**
  * Checks one span map of a v0.4 payload (or a v0.5 span already turned into one) and returns it
  * typed: ids as unsigned 64-bit bigints whatever integer width the sender used (some tracers encode
  * small ids as small ints, some as signed int64), `meta` values as strings, `metrics` as numbers, and
- * each `meta_struct` value decoded from its msgpack bytes (or kept when the sender sent a plain map).
+ * each `meta_struct` value decoded from its msgpack bytes (or kept when the sender sent a plain map),
+ * with the 64-bit integers in it as numbers (see `withoutBigInts`).
  * Missing optional fields get the agent's defaults (parent 0, empty strings, error 0, empty maps).
  * Without a `decoder` (a JSON body), each `meta_struct` value must be a plain object.
  *
@@ -139,22 +141,28 @@ function readMetaStruct(
   const out: Record<string, unknown> = {}
   for (const key in value) {
     const item = value[key]
+    let struct: unknown
     if (decoder === undefined) {
       if (!isRecord(item))
         return decodeFail(`${pathKey(path, key)} must be an object, got ${describeType(item)}`)
-      out[key] = item
+      struct = item
     } else if (item instanceof Uint8Array) {
       try {
-        out[key] = decoder.decode(item)
+        struct = decoder.decode(item)
       } catch (error) {
         return decodeFail(`${pathKey(path, key)} is not valid msgpack: ${(error as Error).message}`)
       }
     } else if (isRecord(item)) {
-      out[key] = item
+      struct = item
     } else {
       return decodeFail(
         `${pathKey(path, key)} must be bytes holding a msgpack map, got ${describeType(item)}`,
       )
+    }
+    try {
+      out[key] = withoutBigInts(struct)
+    } catch {
+      return decodeFail(`${pathKey(path, key)} is nested too deeply`)
     }
   }
   return decodeOk(out)

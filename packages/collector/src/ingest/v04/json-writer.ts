@@ -21,8 +21,8 @@ const KEEP_BYTES = 1 << 20
  * (same escapes, same number formatting, same key order); wherever the two could differ, the writer
  * gives up through the cursor (`cursor.failed`) and the caller falls back to the reference path:
  * integer-like keys (objects list them first), duplicate keys (the last value wins in the first
- * key's place), `__proto__`, 64-bit integers (bigint: `JSON.stringify` throws), bins, extensions,
- * invalid UTF-8, nesting deeper than {@link MAX_DEPTH}.
+ * key's place), `__proto__`, 64-bit integers (the reference turns their bigints into numbers), bins,
+ * extensions, invalid UTF-8, nesting deeper than {@link MAX_DEPTH}.
  *
  * @example
  * const mark = writer.mark()
@@ -263,8 +263,8 @@ export class JsonWriter {
     if (head === 0xc0) return this.ascii('null')
     if (head === 0xc2) return this.ascii('false')
     if (head === 0xc3) return this.ascii('true')
-    // 64-bit integers decode to bigint, which JSON.stringify refuses; bins and extensions decode to
-    // objects this writer does not reproduce.
+    // 64-bit integers are left to the reference decoder (which turns them into numbers); bins and
+    // extensions decode to objects this writer does not reproduce.
     if (head === 0xcf || head === 0xd3 || (head >= 0xc4 && head <= 0xc9) || (head >= 0xd4 && head <= 0xd8)) {
       return void cursor.fail()
     }

@@ -4,7 +4,8 @@ import { MAX_DEPTH } from './max-depth.js'
 /**
  * Decodes one small value at the cursor into plain JS values, exactly as `@msgpack/msgpack` would:
  * objects built by assignment in key order, so duplicate and integer-like keys behave the same. Gives
- * up (through the cursor) on 64-bit integers (bigint there), bins, extensions and non-string keys.
+ * up (through the cursor) on 64-bit integers (left to the reference decoder), bins, extensions and
+ * non-string keys.
  *
  * @example
  * const tags = decodeSmallValue(cursor, 1) // { ml_app: 'demo', env: 'dev' }

@@ -135,7 +135,7 @@ function writeMetricValue(
   keySize: number,
 ): boolean {
   const valueHead = cursor.head()
-  // 64-bit integers decode to bigint there: not a finite number.
+  // 64-bit integers (rare here) are left to the reference decoder, which reads them as numbers.
   const value = valueHead === 0xcf || valueHead === 0xd3 ? NaN : cursor.number(valueHead)
   if (!Number.isFinite(value)) {
     cursor.fail()
