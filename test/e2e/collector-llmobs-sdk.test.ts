@@ -113,6 +113,8 @@ describe('@llmobs/sdk → collector (real collector process)', () => {
     { mode: 'agent-proxy' },
     { mode: 'auto' },
     { mode: 'agentless', apiKey: 'sdk-e2e-key' },
+    { mode: 'apm-agent' },
+    { mode: 'apm-agentless', apiKey: 'sdk-e2e-key' },
   ]
 
   for (const { mode, apiKey } of cases) {
@@ -133,7 +135,8 @@ describe('@llmobs/sdk → collector (real collector process)', () => {
           flushIntervalMs: 50,
           mode,
         }
-        if (mode === 'agentless') Object.assign(options, { apiKey, intakeUrl: collector.url })
+        if (mode === 'agentless' || mode === 'apm-agentless')
+          Object.assign(options, { apiKey, intakeUrl: collector.url })
         else options.agentUrl = collector.url
         const llmobs = createLLMObs(options)
         const { traceId, linkedTraceId } = await tracedApp(llmobs, mode)

@@ -1,0 +1,112 @@
+// A fault-injecting HTTP proxy for end-to-end tests: it sits in front of a real collector and, per
+// request, forwards it, answers it itself, stalls, drops the connection, or forwards it and then
+// drops the answer (the request arrived, the client never learns it). What it did is recorded.
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+export type Fault =
+  /** Forward and relay the answer. */
+  | { readonly kind: 'forward' }
+  /** Answer without forwarding. */
+  | { readonly kind: 'answer'; readonly status: number; readonly headers?: Record<string, string> }
+  /** Never answer (the client's timeout fires); the request is not forwarded. */
+  | { readonly kind: 'stall' }
+  /** Destroy the connection without an answer; not forwarded. */
+  | { readonly kind: 'drop' }
+  /** Forward (the target stores it), then destroy the connection instead of relaying the answer. */
+  | { readonly kind: 'forward-drop-answer' }
+
+export interface ProxiedRequest {
+  readonly method: string
+  readonly url: string
+  readonly fault: Fault['kind']
+  readonly status?: number
+}
+
+export interface FaultProxy {
+  readonly url: string
+  readonly requests: ProxiedRequest[]
+  /** Chooses the fault for each request; replace it at any time. */
+  decide: (request: { method: string; url: string }) => Fault
+  /** Where requests are forwarded; change it when the target restarts on another port. */
+  target: string
+  close(): Promise<void>
+}
+
+export const FORWARD: Fault = Object.freeze({ kind: 'forward' })
+
+export async function startFaultProxy(target: string): Promise<FaultProxy> {
+  const stalled = new Set<http.ServerResponse>()
+  const proxy: FaultProxy = {
+    url: '',
+    requests: [],
+    decide: () => FORWARD,
+    target,
+    close: async () => {
+      for (const res of stalled) res.destroy()
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => {
+      const method = req.method ?? 'GET'
+      const url = req.url ?? '/'
+      let fault: Fault
+      try {
+        fault = proxy.decide({ method, url })
+      } catch {
+        fault = FORWARD
+      }
+      const record = (status?: number) =>
+        proxy.requests.push({ method, url, fault: fault.kind, ...(status !== undefined ? { status } : {}) })
+      if (fault.kind === 'answer') {
+        record(fault.status)
+        res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers })
+        res.end('{}')
+        return
+      }
+      if (fault.kind === 'stall') {
+        record()
+        stalled.add(res)
+        res.on('close', () => stalled.delete(res))
+        return
+      }
+      if (fault.kind === 'drop') {
+        record()
+        req.socket.destroy()
+        return
+      }
+      const body = Buffer.concat(chunks)
+      const headers = {
+        ...req.headers,
+        host: new URL(proxy.target).host,
+        'content-length': String(body.length),
+      }
+      const upstream = http.request(new URL(url, proxy.target), { method, headers }, (answer) => {
+        const parts: Buffer[] = []
+        answer.on('data', (chunk: Buffer) => parts.push(chunk))
+        answer.on('end', () => {
+          record(answer.statusCode)
+          if (fault.kind === 'forward-drop-answer') {
+            req.socket.destroy()
+            return
+          }
+          res.writeHead(answer.statusCode ?? 502, answer.headers)
+          res.end(Buffer.concat(parts))
+        })
+      })
+      upstream.on('error', () => {
+        // The target is down (killed in a test): the client sees a dropped connection, as it would.
+        record(undefined)
+        req.socket.destroy()
+      })
+      upstream.end(body)
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
+  ;(proxy as { url: string }).url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  return proxy
+}
