@@ -170,6 +170,7 @@ export class Runtime implements SpanHost, ExitReporter {
       openSpans: this.openSpans.count,
       lastError: stats?.lastError,
       spool: stats?.spool,
+      apm: stats?.apm,
     }
   }
 

@@ -41,6 +41,11 @@ export interface LLMObsStatus {
   readonly lastError: { readonly message: string; readonly atMs: number } | undefined
   /** With `spoolDir`: what this process delivered from the spool and wrote to it. */
   readonly spool?: ExporterStats['spool']
+  /**
+   * The `apm-*` modes: the APM trace stream (chunks and spans sent, failed, dropped) and the LLMObs
+   * events rescued from it through the LLM Observability intake, by reason (`spans` includes them).
+   */
+  readonly apm?: ExporterStats['apm']
 }
 
 const EMPTY_STREAM: StreamStatus = Object.freeze({
