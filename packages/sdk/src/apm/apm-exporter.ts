@@ -15,7 +15,7 @@ import { decideTrace, type TraceSampler } from './decide-trace.js'
 import { ApmTraceWriter, type ApmTraceCounts, type ChunkItem } from './apm-trace-writer.js'
 import { llmobsStruct } from './llmobs-struct.js'
 import { TraceChunks, type TraceChunk } from './trace-chunks.js'
-import type { TraceFormat } from './trace-format.js'
+import type { ChunkEncoder, TraceFormat } from './trace-format.js'
 
 /** Where rescued LLMObs events go: the LLM Observability writer (EVP proxy or agentless intake). */
 export interface RescueTarget {
@@ -70,8 +70,9 @@ interface EncodingChunk {
   readonly records: readonly SpanRecord[]
   readonly sampling: ChunkSampling
   readonly keep: boolean
-  readonly spans: Uint8Array[]
-  bytes: number
+  /** Spans encoded so far. */
+  done: number
+  encoder: ChunkEncoder | undefined
 }
 
 /**
@@ -177,7 +178,7 @@ export class ApmExporter {
     // The rescue rule, in order: the APM spans are marked submitted and built without `_llmobs`
     // (when encoded, below), then each event is enqueued to the LLMObs writer.
     if (!keep) this.#rescue(records, 'sampledOut')
-    this.#encoding.push({ records, sampling, keep, spans: [], bytes: 0 })
+    this.#encoding.push({ records, sampling, keep, done: 0, encoder: undefined })
     this.#scheduleEncoding()
   }
 
@@ -212,15 +213,14 @@ export class ApmExporter {
     const deadline = performance.now() + budgetMs
     let chunk: EncodingChunk | undefined
     while ((chunk = this.#encoding[0]) !== undefined) {
-      const record = chunk.records[chunk.spans.length] as SpanRecord
-      const bytes = this.#encodeSpan(record, chunk, chunk.spans.length === 0)
-      chunk.spans.push(bytes)
-      chunk.bytes += bytes.length
-      if (chunk.spans.length === chunk.records.length) {
+      const encoder = (chunk.encoder ??= this.#o.format.startChunk(chunk.records.length))
+      const record = chunk.records[chunk.done] as SpanRecord
+      this.#encodeSpan(encoder, record, chunk, chunk.done === 0)
+      if (++chunk.done === chunk.records.length) {
         this.#encoding.shift()
         this.#writer.enqueue({
-          spans: chunk.spans,
-          bytes: chunk.bytes,
+          bytes: encoder.finish(),
+          spanCount: chunk.records.length,
           llmobs: chunk.keep ? chunk.records : [],
         })
       }
@@ -230,14 +230,14 @@ export class ApmExporter {
     else this.#encodedWaiters.splice(0).forEach((resolve) => resolve())
   }
 
-  #encodeSpan(original: SpanRecord, chunk: EncodingChunk, first: boolean): Uint8Array {
+  #encodeSpan(encoder: ChunkEncoder, original: SpanRecord, chunk: EncodingChunk, first: boolean): void {
     const c = this.#o.config
     const submitted = !chunk.keep
     let struct: LLMObsStruct | undefined
     const record = submitted ? original : fitRecordSized(original, c.maxSpanSize).record
     if (!submitted) struct = llmobsStruct(encodeSpanEvent(record, c))
     const span = apmSpanOf(record, c, this.#o.process, { first, sampling: chunk.sampling, submitted })
-    return this.#o.format.encodeSpan(span, struct)
+    encoder.span(span, struct)
   }
 
   #encoded(): Promise<void> {
@@ -248,7 +248,7 @@ export class ApmExporter {
 
   async #deliver(chunks: readonly ChunkItem[]): Promise<boolean> {
     const o = this.#o
-    const body = o.format.body(chunks.map((chunk) => chunk.spans))
+    const body = o.format.body(chunks.map((chunk) => chunk.bytes))
     const outcome = await sendWithRetry(
       o.transport,
       {
@@ -265,7 +265,7 @@ export class ApmExporter {
       let spans = 0
       for (const chunk of chunks) {
         this.#llmobsSent += chunk.llmobs.length
-        spans += chunk.spans.length
+        spans += chunk.spanCount
       }
       o.diagnostics.debug(
         `sent ${chunks.length} APM trace chunk(s) (${spans} spans, ${body.length} bytes) to ` +

@@ -15,12 +15,12 @@ const KEEP: ChunkSampling = { priority: 1, decisionMaker: '-1', metrics: { '_dd.
 
 /** A chunk as the APM writer sends it, decoded by the collector's decoder. */
 function roundTrip(records: SpanRecord[], sampling: ChunkSampling, submitted: boolean) {
-  const spans = records.map((record, i) => {
+  const chunk = V04_FORMAT.startChunk(records.length)
+  records.forEach((record, i) => {
     const span = apmSpanOf(record, config, PROCESS, { first: i === 0, sampling, submitted })
-    const struct = submitted ? undefined : llmobsStruct(encodeSpanEvent(record, config))
-    return V04_FORMAT.encodeSpan(span, struct)
+    chunk.span(span, submitted ? undefined : llmobsStruct(encodeSpanEvent(record, config)))
   })
-  const decoded = decodeV04Traces(V04_FORMAT.body([spans]))
+  const decoded = decodeV04Traces(V04_FORMAT.body([chunk.finish()]))
   if (!decoded.ok) throw new Error(decoded.error)
   return decoded.value[0] ?? []
 }

@@ -7,8 +7,8 @@ afterEach(() => writers.splice(0).forEach((w) => w.close()))
 
 function chunk(bytes: number, llmobs = 1): ChunkItem {
   return {
-    spans: [new Uint8Array(bytes)],
-    bytes,
+    bytes: new Uint8Array(bytes),
+    spanCount: 1,
     llmobs: Array.from({ length: llmobs }, () => makeRecord()),
   }
 }

@@ -2,9 +2,9 @@ import type { SpanRecord } from '../span/span-record.js'
 
 /** One encoded trace chunk waiting to go, with the LLMObs spans whose data rides inside it. */
 export interface ChunkItem {
-  /** Each span's encoded map (`encodeV04Span`, or its JSON text for the agentless intake). */
-  readonly spans: readonly Uint8Array[]
-  readonly bytes: number
+  /** The chunk as its trace format encoded it (a msgpack array of span maps, or its JSON text). */
+  readonly bytes: Uint8Array
+  readonly spanCount: number
   /** The LLMObs spans carried in `meta_struct` (rescued through the LLMObs writer if this chunk is lost). */
   readonly llmobs: readonly SpanRecord[]
 }
@@ -80,16 +80,16 @@ export class ApmTraceWriter {
     const o = this.#options
     if (
       this.#closed ||
-      this.#queueSpans + chunk.spans.length > o.maxQueueSpans ||
-      this.#queueBytes + chunk.bytes > o.maxQueueBytes
+      this.#queueSpans + chunk.spanCount > o.maxQueueSpans ||
+      this.#queueBytes + chunk.bytes.length > o.maxQueueBytes
     ) {
       this.#count('dropped', [chunk])
       o.lost([chunk], this.#closed ? 'closed' : 'queueFull')
       return false
     }
     this.#queue.push(chunk)
-    this.#queueBytes += chunk.bytes
-    this.#queueSpans += chunk.spans.length
+    this.#queueBytes += chunk.bytes.length
+    this.#queueSpans += chunk.spanCount
     this.#seq++
     if (this.#queueBytes >= o.requestBytes) setImmediate(() => this.#pump()).unref()
     return true
@@ -146,14 +146,14 @@ export class ApmTraceWriter {
     let n = 0
     while (n < this.#queue.length) {
       const next = this.#queue[n] as ChunkItem
-      if (n > 0 && bytes + next.bytes > budget) break
-      bytes += next.bytes
+      if (n > 0 && bytes + next.bytes.length > budget) break
+      bytes += next.bytes.length
       n++
     }
     const taken = this.#queue.slice(0, n)
     this.#queue = this.#queue.slice(n)
     this.#queueBytes -= bytes
-    for (const chunk of taken) this.#queueSpans -= chunk.spans.length
+    for (const chunk of taken) this.#queueSpans -= chunk.spanCount
     return taken
   }
 
@@ -185,7 +185,7 @@ export class ApmTraceWriter {
 
   #count(outcome: 'sent' | 'failed' | 'dropped', chunks: readonly ChunkItem[]): void {
     this.counts.chunks[outcome] += chunks.length
-    for (const chunk of chunks) this.counts.spans[outcome] += chunk.spans.length
+    for (const chunk of chunks) this.counts.spans[outcome] += chunk.spanCount
   }
 
   /** Whether every chunk up to sequence number `seq` left the queue and settled. */

@@ -1,37 +1,139 @@
 import {
+  arrayHeaderSize,
   encodeV02SpanJson,
-  encodeV04Span,
   META_STRUCT_LLMOBS_KEY,
-  v02TracesJsonBody,
-  v04TracesBody,
+  MsgpackWriter,
   type ApmSpan,
   type LLMObsStruct,
 } from '@llmobs/protocol'
-import { encode } from '@msgpack/msgpack'
 
-/** How a trace writer encodes spans and joins them into a request body. */
-export interface TraceFormat {
-  readonly contentType: string
+/** Encodes one trace chunk span by span (the exporter encodes a few spans per turn of the event loop). */
+export interface ChunkEncoder {
   /** One span, with the LLMObs data it carries (`meta_struct._llmobs`), if any. */
-  encodeSpan(span: ApmSpan, llmobs: LLMObsStruct | undefined): Uint8Array
-  /** A request body from chunks of encoded spans. */
-  body(chunks: readonly (readonly Uint8Array[])[]): Uint8Array
+  span(span: ApmSpan, llmobs: LLMObsStruct | undefined): void
+  /** The chunk's encoding, ready to be joined into a request body. */
+  finish(): Uint8Array
 }
 
+/** How a trace writer encodes chunks and joins them into a request body. */
+export interface TraceFormat {
+  readonly contentType: string
+  startChunk(spanCount: number): ChunkEncoder
+  body(chunks: readonly Uint8Array[]): Uint8Array
+}
+
+// One writer for every v0.4 chunk: chunks are encoded one after the other, never interleaved.
+let chunkWriter: MsgpackWriter | undefined
+
 /**
- * `/v0.4/traces` msgpack, the Agent's format: `meta_struct` values are the msgpack encoding of a map,
- * sent as bin. (v0.5 has no slot for `meta_struct`, so LLM data riding traces always uses v0.4.)
+ * `/v0.4/traces` msgpack, the Agent's format, in dd-trace's key order: `meta_struct` values are the
+ * msgpack encoding of a map, sent as bin. Written by hand with `MsgpackWriter` (see there why).
+ * (v0.5 has no slot for `meta_struct`, so LLM data riding traces always uses v0.4.)
  */
 export const V04_FORMAT: TraceFormat = {
   contentType: 'application/msgpack',
-  encodeSpan(span, llmobs) {
-    if (llmobs !== undefined) span.meta_struct = { [META_STRUCT_LLMOBS_KEY]: encode(llmobs, ENCODE_OPTIONS) }
-    return encodeV04Span(span)
+  startChunk(spanCount) {
+    const w = (chunkWriter ??= new MsgpackWriter())
+    w.reset()
+    w.array(spanCount)
+    return {
+      span: (span, llmobs) => writeV04Span(w, span, llmobs),
+      finish: () => w.bytes(),
+    }
   },
-  body: v04TracesBody,
+  body: v04Body,
 }
 
-const ENCODE_OPTIONS = { ignoreUndefined: true } as const
+/** The array of chunks: each chunk's bytes copied once into a body of exactly the right size. */
+function v04Body(chunks: readonly Uint8Array[]): Uint8Array {
+  let size = arrayHeaderSize(chunks.length)
+  for (const chunk of chunks) size += chunk.length
+  const header = new MsgpackWriter(8)
+  header.array(chunks.length)
+  const body = new Uint8Array(size)
+  body.set(header.bytes(), 0)
+  let at = header.length
+  for (const chunk of chunks) {
+    body.set(chunk, at)
+    at += chunk.length
+  }
+  return body
+}
+
+/** A fixed key, encoded once. */
+function encodedKey(key: string): Uint8Array {
+  const w = new MsgpackWriter(32)
+  w.str(key)
+  return w.bytes()
+}
+
+/** The fixed keys of a span map. */
+const KEY = {
+  trace_id: encodedKey('trace_id'),
+  span_id: encodedKey('span_id'),
+  parent_id: encodedKey('parent_id'),
+  name: encodedKey('name'),
+  resource: encodedKey('resource'),
+  service: encodedKey('service'),
+  type: encodedKey('type'),
+  error: encodedKey('error'),
+  start: encodedKey('start'),
+  duration: encodedKey('duration'),
+  meta: encodedKey('meta'),
+  metrics: encodedKey('metrics'),
+  meta_struct: encodedKey('meta_struct'),
+  llmobs: encodedKey(META_STRUCT_LLMOBS_KEY),
+}
+
+function writeV04Span(w: MsgpackWriter, span: ApmSpan, llmobs: LLMObsStruct | undefined): void {
+  w.map((span.type !== undefined ? 12 : 11) + (llmobs !== undefined ? 1 : 0))
+  w.raw(KEY.trace_id)
+  w.uint64(span.trace_id)
+  w.raw(KEY.span_id)
+  w.uint64(span.span_id)
+  w.raw(KEY.parent_id)
+  w.uint64(span.parent_id)
+  w.raw(KEY.name)
+  w.str(span.name)
+  w.raw(KEY.resource)
+  w.str(span.resource)
+  w.raw(KEY.service)
+  w.str(span.service)
+  if (span.type !== undefined) {
+    w.raw(KEY.type)
+    w.str(span.type)
+  }
+  w.raw(KEY.error)
+  w.number(span.error)
+  w.raw(KEY.start)
+  w.int64(span.start)
+  w.raw(KEY.duration)
+  w.int64(span.duration)
+  w.raw(KEY.meta)
+  const meta = span.meta
+  const metaKeys = Object.keys(meta)
+  w.map(metaKeys.length)
+  for (const key of metaKeys) {
+    w.str(key)
+    w.str(meta[key] as string)
+  }
+  w.raw(KEY.metrics)
+  const metrics = span.metrics
+  const metricKeys = Object.keys(metrics)
+  w.map(metricKeys.length)
+  for (const key of metricKeys) {
+    w.str(key)
+    w.float64(metrics[key] as number)
+  }
+  if (llmobs !== undefined) {
+    w.raw(KEY.meta_struct)
+    w.map(1)
+    w.raw(KEY.llmobs)
+    const mark = w.openBin()
+    w.value(llmobs)
+    w.closeBin(mark)
+  }
+}
 
 /**
  * The agentless trace intake's JSON (`/api/v0.2/traces`, the `apm-agentless` mode): exact integer ids,
@@ -39,17 +141,28 @@ const ENCODE_OPTIONS = { ignoreUndefined: true } as const
  */
 export const JSON_FORMAT: TraceFormat = {
   contentType: 'application/json',
-  encodeSpan(span, llmobs) {
-    const { meta_struct: _, ...rest } = span
-    const text = encodeV02SpanJson(
-      llmobs === undefined ? rest : { ...rest, meta_struct: { [META_STRUCT_LLMOBS_KEY]: llmobs } },
-    )
-    return Buffer.from(text, 'utf8')
+  startChunk() {
+    const spans: string[] = []
+    return {
+      span(span, llmobs) {
+        const { meta_struct: _, ...rest } = span
+        spans.push(
+          encodeV02SpanJson(
+            llmobs === undefined ? rest : { ...rest, meta_struct: { [META_STRUCT_LLMOBS_KEY]: llmobs } },
+          ),
+        )
+      },
+      finish: () => Buffer.from(`[${spans.join(',')}]`, 'utf8'),
+    }
   },
   body(chunks) {
-    return Buffer.from(
-      v02TracesJsonBody(chunks.map((chunk) => chunk.map((span) => Buffer.from(span).toString('utf8')))),
-    )
+    const parts: Uint8Array[] = [Buffer.from('[')]
+    chunks.forEach((chunk, i) => {
+      if (i > 0) parts.push(Buffer.from(','))
+      parts.push(chunk)
+    })
+    parts.push(Buffer.from(']'))
+    return Buffer.concat(parts)
   },
 }
 
