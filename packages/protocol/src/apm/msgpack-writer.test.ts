@@ -70,6 +70,23 @@ describe('MsgpackWriter', () => {
     expect(decoded[4]).toBeNull()
   })
 
+  it('writes decimal and hex ids and integral doubles as the uint64 / int64 BigInt would give', () => {
+    const ids = [
+      '0',
+      '1',
+      '4294967295',
+      '4294967296',
+      '9223372036854775807',
+      '18446744073709551615',
+      '123456789012345678',
+    ]
+    for (const id of ids) expect(roundTrip((w) => w.uint64Decimal(id), true)).toBe(BigInt(id))
+    for (const hex of ['0000000000000000', '00000000ffffffff', 'ffffffffffffffff', '0abfe71cd4b34a20'])
+      expect(roundTrip((w) => w.uint64Hex(hex), true)).toBe(BigInt('0x' + hex))
+    for (const n of [0, 1, 4294967296, 1795423257103140864, 5718262])
+      expect(roundTrip((w) => w.int64Number(n), true)).toBe(BigInt(n))
+  })
+
   it('grows past its first buffer and can be reset and reused', () => {
     const w = new MsgpackWriter(4)
     w.str('a'.repeat(1000))

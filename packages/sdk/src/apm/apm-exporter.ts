@@ -1,6 +1,4 @@
-import type { LLMObsStruct } from '@llmobs/protocol'
 import type { ResolvedConfig } from '../config.js'
-import { encodeSpanEvent } from '../export/span-event-encoder.js'
 import { fitRecordSized } from '../export/fit-record.js'
 import type { Endpoint } from '../export/export-route.js'
 import type { Diagnostics } from '../internal/diagnostics.js'
@@ -10,10 +8,10 @@ import type { SpanRecord } from '../span/span-record.js'
 import type { RetryPolicy } from '../transport/retry-policy.js'
 import { sendWithRetry } from '../transport/send-with-retry.js'
 import type { Transport } from '../transport/transport.js'
-import { apmSpanOf, type ChunkSampling, type ProcessTags } from './apm-span.js'
+import { BodyBuffers } from './body-buffers.js'
+import type { ChunkSampling, ProcessTags } from './apm-span.js'
 import { decideTrace, type TraceSampler } from './decide-trace.js'
 import { ApmTraceWriter, type ApmTraceCounts, type ChunkItem } from './apm-trace-writer.js'
-import { llmobsStruct } from './llmobs-struct.js'
 import { TraceChunks, type TraceChunk } from './trace-chunks.js'
 import type { ChunkEncoder, TraceFormat } from './trace-format.js'
 
@@ -60,11 +58,30 @@ export interface ApmExporterStats {
   readonly llmobsPending: number
 }
 
+const DECIMAL_ID = /^[0-9]{1,20}$/
+const HEX32 = /^[0-9a-f]{32}$/
+
+/** Whether a record has the ids and times an APM span needs. */
+function fitsApmSpan(record: SpanRecord): boolean {
+  const apmParentId = 'apmParentId' in record ? record.apmParentId : record.parentId
+  return (
+    typeof record.spanId === 'string' &&
+    DECIMAL_ID.test(record.spanId) &&
+    typeof record.apmTraceId === 'string' &&
+    HEX32.test(record.apmTraceId) &&
+    (apmParentId === undefined || (typeof apmParentId === 'string' && DECIMAL_ID.test(apmParentId))) &&
+    Number.isFinite(record.startNs) &&
+    Number.isFinite(record.durationNs)
+  )
+}
+
 /** How long one turn of the event loop may spend encoding APM spans before it yields to the app. */
 const ENCODE_SLICE_MS = 2
 /** An APM request's body at most: well under the Agent's 25 MB payload limit. */
 const REQUEST_BYTES = 8 * 1024 * 1024
 const RESPONSE_BODY_LIMIT = 256 * 1024
+/** Spare request bodies go after this long without a request. */
+const SPARE_BODY_IDLE_MS = 10_000
 
 interface EncodingChunk {
   readonly records: readonly SpanRecord[]
@@ -96,6 +113,7 @@ export class ApmExporter {
   #llmobsSent = 0
   readonly #rescued: RescueCounts = { sampledOut: 0, payloadFailed: 0, queueFull: 0, closed: 0 }
   readonly #headers: Readonly<Record<string, string>>
+  readonly #bodies: BodyBuffers
   #closed = false
 
   constructor(options: ApmExporterOptions) {
@@ -113,6 +131,7 @@ export class ApmExporter {
       'Datadog-Meta-Lang-Interpreter': 'v8',
       'Datadog-Meta-Tracer-Version': SDK_VERSION,
     }
+    this.#bodies = new BodyBuffers(options.concurrency ?? 2)
     this.#writer = new ApmTraceWriter({
       maxQueueSpans: c.maxQueueItems,
       maxQueueBytes: c.maxQueueBytes,
@@ -120,6 +139,7 @@ export class ApmExporter {
       flushIntervalMs: c.flushIntervalMs,
       concurrency: options.concurrency ?? 2,
       deliver: (chunks) => this.#deliver(chunks),
+      tick: () => this.#bodies.releaseIfIdle(SPARE_BODY_IDLE_MS),
       lost: (chunks, why) => {
         const reason = why === 'failed' ? 'payloadFailed' : why
         for (const chunk of chunks) this.#rescue(chunk.llmobs, reason)
@@ -167,11 +187,22 @@ export class ApmExporter {
     this.#encodeSlice(Infinity)
     this.#writer.close()
     this.#abort.abort()
+    this.#bodies.clear()
   }
 
   /** Decides the chunk's sampling and sends it on: kept with its LLM data, or rescued. */
   readonly #route = (chunk: TraceChunk): void => {
-    const records = chunk.records
+    // A record an APM span cannot be made of (a processor may return anything) goes to the LLMObs
+    // writer, which sends what it can of it and reports the rest.
+    const records = chunk.records.filter((record) => {
+      if (fitsApmSpan(record)) return true
+      this.#o.report(
+        'unencodable-apm-span',
+        `span "${String(record.name)}" has ids or times an APM span cannot carry; it is sent as an LLM Observability event only`,
+      )
+      this.#o.rescue.exportSpan(record)
+      return false
+    })
     if (records.length === 0) return
     const sampling = this.#sampling(chunk.trace, records)
     const keep = sampling.priority > 0
@@ -213,7 +244,11 @@ export class ApmExporter {
     const deadline = performance.now() + budgetMs
     let chunk: EncodingChunk | undefined
     while ((chunk = this.#encoding[0]) !== undefined) {
-      const encoder = (chunk.encoder ??= this.#o.format.startChunk(chunk.records.length))
+      const encoder = (chunk.encoder ??= this.#o.format.startChunk(
+        chunk.records.length,
+        this.#o.config,
+        this.#o.process,
+      ))
       const record = chunk.records[chunk.done] as SpanRecord
       this.#encodeSpan(encoder, record, chunk, chunk.done === 0)
       if (++chunk.done === chunk.records.length) {
@@ -231,13 +266,10 @@ export class ApmExporter {
   }
 
   #encodeSpan(encoder: ChunkEncoder, original: SpanRecord, chunk: EncodingChunk, first: boolean): void {
-    const c = this.#o.config
     const submitted = !chunk.keep
-    let struct: LLMObsStruct | undefined
-    const record = submitted ? original : fitRecordSized(original, c.maxSpanSize).record
-    if (!submitted) struct = llmobsStruct(encodeSpanEvent(record, c))
-    const span = apmSpanOf(record, c, this.#o.process, { first, sampling: chunk.sampling, submitted })
-    encoder.span(span, struct)
+    // A kept span's LLMObs data is cut to maxSpanSize, as the LLMObs writer cuts it.
+    const record = submitted ? original : fitRecordSized(original, this.#o.config.maxSpanSize).record
+    encoder.span(record, { first, sampling: chunk.sampling, submitted })
   }
 
   #encoded(): Promise<void> {
@@ -248,7 +280,9 @@ export class ApmExporter {
 
   async #deliver(chunks: readonly ChunkItem[]): Promise<boolean> {
     const o = this.#o
-    const body = o.format.body(chunks.map((chunk) => chunk.bytes))
+    const parts = chunks.map((chunk) => chunk.bytes)
+    const buffer = this.#bodies.take(o.format.bodySize(parts))
+    const body = o.format.writeBody(parts, buffer)
     const outcome = await sendWithRetry(
       o.transport,
       {
@@ -262,6 +296,7 @@ export class ApmExporter {
       { ...(o.retryPolicy !== undefined ? { policy: o.retryPolicy } : {}), signal: this.#abort.signal },
     )
     if (outcome.status === 'success') {
+      this.#bodies.give(buffer)
       let spans = 0
       for (const chunk of chunks) {
         this.#llmobsSent += chunk.llmobs.length

@@ -5,8 +5,7 @@ import { encodeSpanEvent } from '../export/span-event-encoder.js'
 import { makeRecord } from '../export/span-fixtures.test-helper.js'
 import { newLocalTrace } from '../span/local-trace.js'
 import type { SpanRecord } from '../span/span-record.js'
-import { apmSpanOf, type ChunkSampling } from './apm-span.js'
-import { llmobsStruct } from './llmobs-struct.js'
+import type { ChunkSampling } from './apm-span.js'
 import { V04_FORMAT } from './trace-format.js'
 
 const { config } = resolveConfig({ service: 'svc', env: 'dev', version: '1.2.3', mlApp: 'demo' })
@@ -15,12 +14,10 @@ const KEEP: ChunkSampling = { priority: 1, decisionMaker: '-1', metrics: { '_dd.
 
 /** A chunk as the APM writer sends it, decoded by the collector's decoder. */
 function roundTrip(records: SpanRecord[], sampling: ChunkSampling, submitted: boolean) {
-  const chunk = V04_FORMAT.startChunk(records.length)
-  records.forEach((record, i) => {
-    const span = apmSpanOf(record, config, PROCESS, { first: i === 0, sampling, submitted })
-    chunk.span(span, submitted ? undefined : llmobsStruct(encodeSpanEvent(record, config)))
-  })
-  const decoded = decodeV04Traces(V04_FORMAT.body([chunk.finish()]))
+  const chunk = V04_FORMAT.startChunk(records.length, config, PROCESS)
+  records.forEach((record, i) => chunk.span(record, { first: i === 0, sampling, submitted }))
+  const parts = [chunk.finish()]
+  const decoded = decodeV04Traces(V04_FORMAT.writeBody(parts, new Uint8Array(V04_FORMAT.bodySize(parts))))
   if (!decoded.ok) throw new Error(decoded.error)
   return decoded.value[0] ?? []
 }

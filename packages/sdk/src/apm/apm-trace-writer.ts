@@ -24,6 +24,8 @@ export interface ApmTraceWriterOptions {
   readonly deliver: DeliverChunks
   /** Chunks that will never be delivered (queue full, request failed for good, writer closed). */
   readonly lost: (chunks: readonly ChunkItem[], why: 'queueFull' | 'failed' | 'closed') => void
+  /** Called at every flush interval. */
+  readonly tick?: () => void
 }
 
 /** Counts in chunks (APM traces) and in spans. */
@@ -59,7 +61,10 @@ export class ApmTraceWriter {
 
   constructor(options: ApmTraceWriterOptions) {
     this.#options = options
-    this.#timer = setInterval(() => this.#pump(), options.flushIntervalMs)
+    this.#timer = setInterval(() => {
+      this.#pump()
+      options.tick?.()
+    }, options.flushIntervalMs)
     this.#timer.unref()
   }
 

@@ -6,11 +6,17 @@ import {
   type ApmSpan,
   type LLMObsStruct,
 } from '@llmobs/protocol'
+import type { ResolvedConfig } from '../config.js'
+import { encodeSpanEvent } from '../export/span-event-encoder.js'
+import type { SpanRecord } from '../span/span-record.js'
+import { apmSpanOf, type ApmSpanPlacement, type ProcessTags } from './apm-span.js'
+import { llmobsStruct } from './llmobs-struct.js'
+import { writeV04LlmobsSpan } from './v04-span-writer.js'
 
 /** Encodes one trace chunk span by span (the exporter encodes a few spans per turn of the event loop). */
 export interface ChunkEncoder {
-  /** One span, with the LLMObs data it carries (`meta_struct._llmobs`), if any. */
-  span(span: ApmSpan, llmobs: LLMObsStruct | undefined): void
+  /** One span, already cut to `maxSpanSize`; a kept one carries its LLMObs event in `meta_struct`. */
+  span(record: SpanRecord, placement: ApmSpanPlacement): void
   /** The chunk's encoding, ready to be joined into a request body. */
   finish(): Uint8Array
 }
@@ -18,8 +24,21 @@ export interface ChunkEncoder {
 /** How a trace writer encodes chunks and joins them into a request body. */
 export interface TraceFormat {
   readonly contentType: string
-  startChunk(spanCount: number): ChunkEncoder
-  body(chunks: readonly Uint8Array[]): Uint8Array
+  startChunk(spanCount: number, config: ResolvedConfig, process: ProcessTags): ChunkEncoder
+  /** The body's size in bytes, then the body itself, written into `into` (at least that size). */
+  bodySize(chunks: readonly Uint8Array[]): number
+  writeBody(chunks: readonly Uint8Array[], into: Uint8Array): Uint8Array
+}
+
+/** The APM span and, unless submitted through the LLMObs writer, its LLMObs struct, as objects. */
+function spanObjects(
+  record: SpanRecord,
+  placement: ApmSpanPlacement,
+  config: ResolvedConfig,
+  process: ProcessTags,
+): [ApmSpan, LLMObsStruct | undefined] {
+  const span = apmSpanOf(record, config, process, placement)
+  return [span, placement.submitted ? undefined : llmobsStruct(encodeSpanEvent(record, config))]
 }
 
 // One writer for every v0.4 chunk: chunks are encoded one after the other, never interleaved.
@@ -32,32 +51,35 @@ let chunkWriter: MsgpackWriter | undefined
  */
 export const V04_FORMAT: TraceFormat = {
   contentType: 'application/msgpack',
-  startChunk(spanCount) {
+  startChunk(spanCount, config, process) {
     const w = (chunkWriter ??= new MsgpackWriter())
     w.reset()
     w.array(spanCount)
     return {
-      span: (span, llmobs) => writeV04Span(w, span, llmobs),
+      span(record, placement) {
+        // Straight from the record when it fits the fast path; else through the objects.
+        if (!writeV04LlmobsSpan(w, record, config, process, placement))
+          writeV04Span(w, ...spanObjects(record, placement, config, process))
+      },
       finish: () => w.bytes(),
     }
   },
-  body: v04Body,
-}
-
-/** The array of chunks: each chunk's bytes copied once into a body of exactly the right size. */
-function v04Body(chunks: readonly Uint8Array[]): Uint8Array {
-  let size = arrayHeaderSize(chunks.length)
-  for (const chunk of chunks) size += chunk.length
-  const header = new MsgpackWriter(8)
-  header.array(chunks.length)
-  const body = new Uint8Array(size)
-  body.set(header.bytes(), 0)
-  let at = header.length
-  for (const chunk of chunks) {
-    body.set(chunk, at)
-    at += chunk.length
-  }
-  return body
+  bodySize(chunks) {
+    let size = arrayHeaderSize(chunks.length)
+    for (const chunk of chunks) size += chunk.length
+    return size
+  },
+  writeBody(chunks, into) {
+    const header = new MsgpackWriter(8)
+    header.array(chunks.length)
+    into.set(header.bytes(), 0)
+    let at = header.length
+    for (const chunk of chunks) {
+      into.set(chunk, at)
+      at += chunk.length
+    }
+    return into.subarray(0, at)
+  },
 }
 
 /** A fixed key, encoded once. */
@@ -85,7 +107,8 @@ const KEY = {
   llmobs: encodedKey(META_STRUCT_LLMOBS_KEY),
 }
 
-function writeV04Span(w: MsgpackWriter, span: ApmSpan, llmobs: LLMObsStruct | undefined): void {
+/** The object path: a span map from an `ApmSpan` and its struct (any record, whatever it holds). */
+export function writeV04Span(w: MsgpackWriter, span: ApmSpan, llmobs: LLMObsStruct | undefined): void {
   w.map((span.type !== undefined ? 12 : 11) + (llmobs !== undefined ? 1 : 0))
   w.raw(KEY.trace_id)
   w.uint64(span.trace_id)
@@ -141,10 +164,11 @@ function writeV04Span(w: MsgpackWriter, span: ApmSpan, llmobs: LLMObsStruct | un
  */
 export const JSON_FORMAT: TraceFormat = {
   contentType: 'application/json',
-  startChunk() {
+  startChunk(_spanCount, config, process) {
     const spans: string[] = []
     return {
-      span(span, llmobs) {
+      span(record, placement) {
+        const [span, llmobs] = spanObjects(record, placement, config, process)
         const { meta_struct: _, ...rest } = span
         spans.push(
           encodeV02SpanJson(
@@ -155,14 +179,21 @@ export const JSON_FORMAT: TraceFormat = {
       finish: () => Buffer.from(`[${spans.join(',')}]`, 'utf8'),
     }
   },
-  body(chunks) {
-    const parts: Uint8Array[] = [Buffer.from('[')]
+  bodySize(chunks) {
+    let size = 1 + chunks.length
+    for (const chunk of chunks) size += chunk.length
+    return size
+  },
+  writeBody(chunks, into) {
+    let at = 0
+    into[at++] = 0x5b // [
     chunks.forEach((chunk, i) => {
-      if (i > 0) parts.push(Buffer.from(','))
-      parts.push(chunk)
+      if (i > 0) into[at++] = 0x2c // ,
+      into.set(chunk, at)
+      at += chunk.length
     })
-    parts.push(Buffer.from(']'))
-    return Buffer.concat(parts)
+    into[at++] = 0x5d // ]
+    return into.subarray(0, at)
   },
 }
 
