@@ -1,9 +1,8 @@
 import type { MetricEvent } from '@llmobs/protocol'
-import { ApmExporter } from '../apm/apm-exporter.js'
-import { containerHeaders } from '../transport/container-headers.js'
+import type { ApmExporter } from '../apm/apm-exporter.js'
+import type * as ApmPipelineModule from '../apm/apm-pipeline.js'
 import { decideTrace } from '../apm/decide-trace.js'
 import { PrioritySampler } from '../apm/priority-sampler.js'
-import { traceFormatOf } from '../apm/trace-format.js'
 import { apmSamplingConfig, type ResolvedConfig } from '../config.js'
 import { builtin } from '../internal/builtins.js'
 import type { Diagnostics } from '../internal/diagnostics.js'
@@ -27,6 +26,8 @@ import type { RouteResolver } from './route-resolver.js'
 import { SettledCounts } from './settled-counts.js'
 import { spanEventJson } from './span-event-json.js'
 import type { SpoolOutcome } from './spool/spool-stats.js'
+
+type ApmPipeline = typeof ApmPipelineModule
 
 export interface DatadogExporterOptions {
   /** Default: keep-alive HTTP(S) for the LLMObs streams; the APM stream always has its own. */
@@ -71,6 +72,11 @@ export class DatadogExporter implements Exporter {
   readonly #events: EventExporter
   #apm: ApmExporter | undefined
   #apmTransport: HttpTransport | undefined
+  /** The APM stream's code, once an `apm-*` route asked for it (see `apm-pipeline.ts`). */
+  #pipeline: Promise<ApmPipeline | undefined> | undefined
+  #pipelineLoaded: ApmPipeline | undefined
+  /** The pipeline could not be loaded: spans go as LLMObs events only. */
+  #pipelineFailed = false
   /** APM priority sampling, when an `apm-*` mode may be used (shared by `inject()` and the APM stream). */
   readonly #sampler: PrioritySampler | undefined
   /** Spans that ended while `auto` had not chosen yet between the APM and the LLMObs-only modes. */
@@ -182,9 +188,39 @@ export class DatadogExporter implements Exporter {
   #decidedRoute(): Route | 'undecided' | undefined {
     if (this.#routes.decided) {
       const current = this.#routes.current
-      return current?.ok === true ? current.route : undefined
+      if (current?.ok !== true) return undefined
+      const route = current.route
+      if (route.traces === undefined) return route
+      if (this.#pipelineFailed) {
+        const { traces: _, ...withoutTraces } = route
+        return withoutTraces
+      }
+      if (this.#pipelineLoaded !== undefined) return route
+      void this.#loadPipeline()
+      return 'undecided'
     }
     return this.#config.apmTracing ? 'undecided' : undefined
+  }
+
+  /** Starts loading the APM stream's code; held spans are sent on once it is there. */
+  #loadPipeline(): Promise<ApmPipeline | undefined> {
+    this.#pipeline ??= import('../apm/apm-pipeline.js').then(
+      (pipeline) => {
+        this.#pipelineLoaded = pipeline
+        this.#releaseHeld()
+        return pipeline
+      },
+      (err: unknown) => {
+        this.#pipelineFailed = true
+        this.#report(
+          'apm-pipeline',
+          `the APM trace stream could not be loaded (${String(err)}); LLM Observability events are sent through the intake only`,
+        )
+        this.#releaseHeld()
+        return undefined
+      },
+    )
+    return this.#pipeline
   }
 
   #modeNow(eventsMode: ExporterStats['mode']): ExporterStats['mode'] {
@@ -230,6 +266,7 @@ export class DatadogExporter implements Exporter {
 
   #apmFor(route: Route): ApmExporter {
     if (this.#apm !== undefined) return this.#apm
+    const { ApmExporter, containerHeaders, traceFormatOf } = this.#pipelineLoaded as ApmPipeline
     const c = this.#config
     const traces = route.traces as NonNullable<Route['traces']>
     if (c.traceApiVersion === 'v0.5' && traces.format === 'v0.4') {
@@ -262,6 +299,7 @@ export class DatadogExporter implements Exporter {
     const started = Date.now()
     if (this.#held.size > 0) {
       await this.#routes.resolve({ now: true })
+      if (this.#decidedRoute() === 'undecided' && this.#pipeline !== undefined) await this.#pipeline
       this.#releaseHeld()
     }
     await this.#apm?.flush(timeoutMs)
