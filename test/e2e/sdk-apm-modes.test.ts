@@ -94,6 +94,22 @@ describe('apm-agent mode against a real collector', () => {
     expect(status.apm?.rescued).toEqual({ sampledOut: 0, payloadFailed: 0, queueFull: 0, closed: 0 })
   })
 
+  it('a second flush sends nothing again: each span once, in one channel', async () => {
+    const llmobs = start()
+    const traceId = traceApp(llmobs)
+    expect((await llmobs.flush()).spans.sent).toBe(3)
+    expect((await llmobs.flush()).spans).toEqual({ sent: 0, failed: 0, dropped: 0 })
+    await llmSpans(traceId)
+    const { counts } = await collector.query<{ counts: { llmSpans: number } }>('/api/stats')
+    const before = counts.llmSpans
+    await llmobs.flush()
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    const after = (await collector.query<{ counts: { llmSpans: number } }>('/api/stats')).counts.llmSpans
+    expect(after).toBe(before)
+    const apm = llmobs.status().apm
+    expect(apm?.traces.spans.sent).toBe(3)
+  })
+
   it('a trace the agent rates at 0 keeps its LLM data: sent once through EVP, apmSampled false', async () => {
     const llmobs = start({ service: DROPPED_SERVICE })
     // The first chunk goes out before the agent has given a rate (default keep); its answer teaches

@@ -6,4 +6,3 @@
  */
 export { ApmExporter } from './apm-exporter.js'
 export { traceFormatOf } from './trace-format.js'
-export { containerHeaders } from '../transport/container-headers.js'

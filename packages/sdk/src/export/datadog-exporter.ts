@@ -266,7 +266,7 @@ export class DatadogExporter implements Exporter {
 
   #apmFor(route: Route): ApmExporter {
     if (this.#apm !== undefined) return this.#apm
-    const { ApmExporter, containerHeaders, traceFormatOf } = this.#pipelineLoaded as ApmPipeline
+    const { ApmExporter, traceFormatOf } = this.#pipelineLoaded as ApmPipeline
     const c = this.#config
     const traces = route.traces as NonNullable<Route['traces']>
     if (c.traceApiVersion === 'v0.5' && traces.format === 'v0.4') {
@@ -277,12 +277,11 @@ export class DatadogExporter implements Exporter {
       )
     }
     this.#apmTransport = new HttpTransport()
-    const isAgent = route.mode === 'apm-agent'
     this.#apm = new ApmExporter({
       config: c,
       diagnostics: this.#diagnostics,
       transport: this.#apmTransport,
-      endpoint: isAgent ? { ...traces, headers: { ...traces.headers, ...containerHeaders() } } : traces,
+      endpoint: traces,
       format: traceFormatOf(traces.format),
       sampler: this.#sampler ?? new PrioritySampler(apmSamplingConfig(c)),
       rescue: this.#events,

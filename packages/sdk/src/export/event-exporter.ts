@@ -2,6 +2,7 @@ import { LIMITS, type MetricEvent, type SpanEvent } from '@llmobs/protocol'
 import type { ResolvedConfig } from '../config.js'
 import type { Diagnostics } from '../internal/diagnostics.js'
 import type { SpanRecord } from '../span/span-record.js'
+import { containerHeaders } from '../transport/container-headers.js'
 import { HttpTransport } from '../transport/http-transport.js'
 import { redact } from '../transport/redact.js'
 import type { RetryPolicy } from '../transport/retry-policy.js'
@@ -696,6 +697,7 @@ export function createRouteResolver(
     intakeUrl: config.intakeUrl,
     apmTracing,
     transport,
+    agentHeaders: containerHeaders,
     probeTimeoutMs: Math.min(config.requestTimeoutMs, 2_000),
     ...(reprobeMs !== undefined ? { reprobeMs } : {}),
     report,

@@ -116,6 +116,35 @@ describe('RouteResolver', () => {
     expect(proxyOnly.ok && proxyOnly.route.mode).toBe('agent-proxy')
   })
 
+  it('routes to the agent carry the container headers; agentless routes do not', async () => {
+    const headers = { 'Datadog-Container-ID': 'abc', 'Datadog-Entity-ID': 'ci-abc' }
+    const withHeaders = (mode: ExportMode, apiKey?: string) =>
+      new RouteResolver({
+        mode,
+        agentUrl: agent.url,
+        site: 'datadoghq.com',
+        apiKey,
+        intakeUrl: apiKey !== undefined ? 'http://127.0.0.1:1' : undefined,
+        apmTracing: true,
+        transport,
+        agentHeaders: () => headers,
+        probeTimeoutMs: 1000,
+        report: () => undefined,
+      }).resolve()
+    for (const mode of ['agent-proxy', 'apm-agent', 'auto'] as const) {
+      const result = await withHeaders(mode)
+      if (!result.ok) throw new Error(result.reason)
+      const endpoints = [
+        result.route.spans,
+        result.route.evaluations,
+        ...(result.route.traces ? [result.route.traces] : []),
+      ]
+      for (const endpoint of endpoints) expect(endpoint.headers).toMatchObject(headers)
+    }
+    const agentless = await withHeaders('apm-agentless', KEY)
+    expect(agentless.ok && agentless.route.spans.headers['Datadog-Container-ID']).toBeUndefined()
+  })
+
   it('auto with APM tracing off (DD_APM_TRACING_ENABLED=false): the LLMObs-only agent proxy', async () => {
     const result = await resolver('auto', { apmTracing: false }).resolve()
     expect(result.ok && result.route.mode).toBe('agent-proxy')

@@ -8,6 +8,7 @@ import {
   apmAgentlessRoute,
   apmAgentRoute,
   joinUrl,
+  type Route,
   type RouteResult,
 } from './export-route.js'
 import type { ProbeStatus } from './exporter.js'
@@ -21,6 +22,11 @@ export interface RouteResolverOptions {
   /** Whether APM tracing is on (`DD_APM_TRACING_ENABLED`): `auto` then picks `apm-agent` when it can. */
   readonly apmTracing: boolean
   readonly transport: Transport
+  /**
+   * Headers every request to the agent carries (`Datadog-Container-ID` / `Datadog-Entity-ID`, so the
+   * agent tags the data with its container), read when a route to the agent is made.
+   */
+  readonly agentHeaders?: () => Readonly<Record<string, string>>
   /** Timeout of the `/info` probe. */
   readonly probeTimeoutMs: number
   /** After a probe found no way out, wait this long before the next one; doubles up to `maxReprobeMs`. */
@@ -85,15 +91,31 @@ export class RouteResolver {
     const o = this.#options
     const result =
       mode === 'agent-proxy'
-        ? agentProxyRoute(o.agentUrl)
+        ? this.#toAgent(agentProxyRoute(o.agentUrl))
         : mode === 'apm-agent'
-          ? apmAgentRoute(o.agentUrl)
+          ? this.#toAgent(apmAgentRoute(o.agentUrl))
           : mode === 'apm-agentless'
             ? apmAgentlessRoute(o)
             : agentlessRoute(o)
     if (!result.ok) o.report('no-route', `cannot export: ${result.reason}`)
     this.#settled = result
     return result
+  }
+
+  /** A route to the agent, with the headers every agent request carries. */
+  #toAgent(result: RouteResult): RouteResult {
+    const extra = this.#options.agentHeaders?.()
+    if (!result.ok || extra === undefined || Object.keys(extra).length === 0) return result
+    const { route } = result
+    const add = <E extends { headers: Readonly<Record<string, string>> }>(endpoint: E): E => ({
+      ...endpoint,
+      headers: { ...endpoint.headers, ...extra },
+    })
+    const withHeaders: Route = { ...route, spans: add(route.spans), evaluations: add(route.evaluations) }
+    return {
+      ok: true,
+      route: route.traces === undefined ? withHeaders : { ...withHeaders, traces: add(route.traces) },
+    }
   }
 
   async #probe(): Promise<RouteResult> {
@@ -130,7 +152,7 @@ export class RouteResolver {
         result: 'evp-proxy-and-traces',
         detail: `the Datadog Agent at ${o.agentUrl} offers the EVP proxy and v0.4 traces`,
       }
-      return (this.#settled = apmAgentRoute(o.agentUrl))
+      return (this.#settled = this.#toAgent(apmAgentRoute(o.agentUrl)))
     }
     this.#lastProbe = {
       atMs: Date.now(),
@@ -142,7 +164,7 @@ export class RouteResolver {
 
   #decide(agentOffersProxy: boolean, why: string): RouteResult {
     const o = this.#options
-    if (agentOffersProxy) return (this.#settled = agentProxyRoute(o.agentUrl))
+    if (agentOffersProxy) return (this.#settled = this.#toAgent(agentProxyRoute(o.agentUrl)))
     if (o.apiKey !== undefined && o.apiKey !== '') {
       const result = agentlessRoute(o)
       if (!result.ok) o.report('no-route', `cannot export: ${result.reason}`)
