@@ -1,3 +1,4 @@
+import { SettleWaiters } from '../export/settle-waiters.js'
 import type { SpanRecord } from '../span/span-record.js'
 
 /** One encoded trace chunk waiting to go, with the LLMObs spans whose data rides inside it. */
@@ -51,7 +52,7 @@ export class ApmTraceWriter {
   #queueSpans = 0
   #seq = 0
   readonly #inFlight = new Set<Pending>()
-  #waiters: Array<{ untilSeq: number; resolve: () => void }> = []
+  readonly #waiters = new SettleWaiters((seq) => this.#settledUpTo(seq))
   #timer: NodeJS.Timeout | undefined
   #closed = false
   readonly counts: ApmTraceCounts = {
@@ -104,25 +105,7 @@ export class ApmTraceWriter {
   flush(timeoutMs?: number): Promise<void> {
     const untilSeq = this.#seq
     this.#pump()
-    if (this.#settledUpTo(untilSeq)) return Promise.resolve()
-    return new Promise((resolve) => {
-      let timer: NodeJS.Timeout | undefined
-      const waiter = {
-        untilSeq,
-        resolve: () => {
-          clearTimeout(timer)
-          resolve()
-        },
-      }
-      this.#waiters.push(waiter)
-      if (timeoutMs !== undefined) {
-        timer = setTimeout(() => {
-          this.#waiters = this.#waiters.filter((w) => w !== waiter)
-          resolve()
-        }, timeoutMs)
-        timer.unref()
-      }
-    })
+    return this.#waiters.wait(untilSeq, timeoutMs)
   }
 
   /** Refuses new chunks; what is still queued is handed to `lost` now. In-flight requests settle on their own. */
@@ -136,7 +119,7 @@ export class ApmTraceWriter {
       this.#count('failed', queued)
       this.#options.lost(queued, 'closed')
     }
-    this.#wake()
+    this.#waiters.wake()
   }
 
   #pump(): void {
@@ -185,7 +168,7 @@ export class ApmTraceWriter {
       this.#options.lost(pending.chunks, 'failed')
     }
     if (!this.#closed) this.#pump()
-    this.#wake()
+    this.#waiters.wake()
   }
 
   #count(outcome: 'sent' | 'failed' | 'dropped', chunks: readonly ChunkItem[]): void {
@@ -199,15 +182,5 @@ export class ApmTraceWriter {
     if (this.#queue.length > 0 && queuedFrom < seq) return false
     for (const pending of this.#inFlight) if (pending.lastSeq - pending.chunks.length < seq) return false
     return true
-  }
-
-  #wake(): void {
-    if (this.#waiters.length === 0) return
-    const still = []
-    for (const waiter of this.#waiters) {
-      if (this.#settledUpTo(waiter.untilSeq)) waiter.resolve()
-      else still.push(waiter)
-    }
-    this.#waiters = still
   }
 }

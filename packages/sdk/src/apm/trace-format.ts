@@ -11,6 +11,7 @@ import { encodeSpanEvent } from '../export/span-event-encoder.js'
 import type { SpanRecord } from '../span/span-record.js'
 import { apmSpanOf, type ApmSpanPlacement, type ProcessTags } from './apm-span.js'
 import { llmobsStruct } from './llmobs-struct.js'
+import { KEY } from './v04-keys.js'
 import { writeV04LlmobsSpan } from './v04-span-writer.js'
 
 /** Encodes one trace chunk span by span (the exporter encodes a few spans per turn of the event loop). */
@@ -80,31 +81,6 @@ export const V04_FORMAT: TraceFormat = {
     }
     return into.subarray(0, at)
   },
-}
-
-/** A fixed key, encoded once. */
-function encodedKey(key: string): Uint8Array {
-  const w = new MsgpackWriter(32)
-  w.str(key)
-  return w.bytes()
-}
-
-/** The fixed keys of a span map. */
-const KEY = {
-  trace_id: encodedKey('trace_id'),
-  span_id: encodedKey('span_id'),
-  parent_id: encodedKey('parent_id'),
-  name: encodedKey('name'),
-  resource: encodedKey('resource'),
-  service: encodedKey('service'),
-  type: encodedKey('type'),
-  error: encodedKey('error'),
-  start: encodedKey('start'),
-  duration: encodedKey('duration'),
-  meta: encodedKey('meta'),
-  metrics: encodedKey('metrics'),
-  meta_struct: encodedKey('meta_struct'),
-  llmobs: encodedKey(META_STRUCT_LLMOBS_KEY),
 }
 
 /** The object path: a span map from an `ApmSpan` and its struct (any record, whatever it holds). */

@@ -1,6 +1,7 @@
 import { type Batch, BatchQueue } from './batch-queue.js'
 import type { DropCause, StreamCounts } from './exporter.js'
 import type { RequestFormat } from './request-format.js'
+import { SettleWaiters } from './settle-waiters.js'
 
 /** Sends one request body; resolves true when delivered, false when its items are lost. */
 export type DeliverBatch = (body: Buffer, itemCount: number) => Promise<boolean>
@@ -26,11 +27,6 @@ export interface EventWriterOptions {
 /** Drains (one per flush interval, 1 s by default) of an idle stream before its spare buffers go. */
 const SPARE_IDLE_DRAINS = 10
 
-interface Waiter {
-  readonly untilSeq: number
-  readonly resolve: () => void
-}
-
 /**
  * One stream (spans or evaluations): a bounded queue drained by a timer and as soon as a full
  * request's worth is queued, with a bounded number of requests in flight. Every item offered ends
@@ -47,7 +43,7 @@ export class EventWriter {
     unencodable: 0,
     afterShutdown: 0,
   }
-  #waiters: Waiter[] = []
+  readonly #waiters = new SettleWaiters((seq) => this.#settledBefore(seq))
   #timer: NodeJS.Timeout | undefined
   #pumpScheduled = false
   #closed = false
@@ -151,25 +147,7 @@ export class EventWriter {
   flush(timeoutMs?: number): Promise<void> {
     const untilSeq = this.#queue.nextSeq
     this.#drain()
-    if (this.#settledBefore(untilSeq)) return Promise.resolve()
-    return new Promise<void>((resolve) => {
-      let timer: NodeJS.Timeout | undefined
-      const waiter: Waiter = {
-        untilSeq,
-        resolve: () => {
-          clearTimeout(timer)
-          resolve()
-        },
-      }
-      this.#waiters.push(waiter)
-      if (timeoutMs !== undefined) {
-        timer = setTimeout(() => {
-          this.#waiters = this.#waiters.filter((w) => w !== waiter)
-          resolve()
-        }, timeoutMs)
-        timer.unref()
-      }
-    })
+    return this.#waiters.wait(untilSeq, timeoutMs)
   }
 
   /**
@@ -203,7 +181,7 @@ export class EventWriter {
     clearInterval(this.#timer)
     this.#timer = undefined
     this.#counts.failed += this.#queue.clear()
-    this.#wake()
+    this.#waiters.wake()
   }
 
   #drain(): void {
@@ -275,22 +253,12 @@ export class EventWriter {
     }
     this.#inFlight.delete(batch)
     this.#pump()
-    this.#wake()
+    this.#waiters.wake()
   }
 
   #settledBefore(seq: number): boolean {
     let oldest = this.#queue.oldestSeq
     for (const batch of this.#inFlight) oldest = Math.min(oldest, batch.firstSeq)
     return oldest >= seq
-  }
-
-  #wake(): void {
-    if (this.#waiters.length === 0) return
-    const still: Waiter[] = []
-    for (const waiter of this.#waiters) {
-      if (this.#settledBefore(waiter.untilSeq)) waiter.resolve()
-      else still.push(waiter)
-    }
-    this.#waiters = still
   }
 }
