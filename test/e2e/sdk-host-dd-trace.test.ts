@@ -261,3 +261,60 @@ describe('dd-trace 5.132.0 as the host tracer of @llmobs/sdk in apm-agent mode (
     expect(counts.llmSpans).toBe(6)
   })
 })
+
+// Whatever headers dd-trace is configured to inject, the join must not depend on them: llmobs reads
+// dd-trace's inject() output, which follows the app's propagation style.
+describe('dd-trace injecting headers llmobs cannot fully read', () => {
+  let variants: CollectorProcess
+  let b3: AppResult
+  let datadogOnly: AppResult
+  beforeAll(async () => {
+    variants = await startCollectorProcess()
+    // The client side is untraced here, so web.request is the local root and makes its own
+    // 128-bit trace id (which propagation then has to carry whole).
+    const common = { APP_PATHS: '/keep,/manual-drop', APP_HTTP_CLIENT: 'off' }
+    ;[b3, datadogOnly] = await Promise.all([
+      runApp(variants.url, { ...common, DD_TRACE_PROPAGATION_STYLE_INJECT: 'b3multi' }),
+      runApp(variants.url, {
+        ...common,
+        DD_TRACE_PROPAGATION_STYLE_INJECT: 'datadog',
+        DD_TRACE_X_DATADOG_TAGS_MAX_LENGTH: '0', // no x-datadog-tags: no _dd.p.tid
+      }),
+    ])
+  }, 60_000)
+  afterAll(async () => {
+    await variants.stop()
+  })
+
+  async function joined(seen: AppRequest): Promise<ApmSpanView[]> {
+    const trace = await variants.waitFor<ApmTraceDetail>(
+      `/api/apm/traces/${seen.web.traceId}`,
+      (t) => t.spans.length >= 3 && t.llmSpans.length === 2 && t.llmSpans.every((s) => s.apmSampled !== null),
+    )
+    expect(trace.spans.map((s) => s.name).sort()).toEqual(['answer', 'chat', 'web.request'])
+    expectOneTree(trace)
+    expect(spanNamed(trace, 'answer').parentId).toBe(seen.web.spanId)
+    for (const span of trace.llmSpans) expect(span.apmTraceId).toBe(seen.web.traceId)
+    return trace.spans
+  }
+
+  it('b3multi: the LLM spans still join the web request’s trace, with the sign of its decision', async () => {
+    const kept = await joined(request(b3, '/keep'))
+    for (const span of kept) expect(span.samplingPriority).toBe(1)
+    const dropped = await joined(request(b3, '/manual-drop'))
+    // b3 carries no priority llmobs reads: the traceparent's sampled flag says "not kept" (0).
+    for (const span of dropped.filter((s) => s.name !== 'web.request')) {
+      expect(span.samplingPriority).toBe(0)
+      expect(span.meta['_dd.llmobs.submitted']).toBe('1')
+    }
+    expect(b3.status.apm.rescued.sampledOut).toBe(2)
+  })
+
+  it('Datadog headers without x-datadog-tags: the 128-bit trace id is kept, the exact priority too', async () => {
+    const kept = await joined(request(datadogOnly, '/keep'))
+    for (const span of kept) expect(span.samplingPriority).toBe(1)
+    const dropped = await joined(request(datadogOnly, '/manual-drop'))
+    for (const span of dropped) expect(span.samplingPriority).toBe(-1)
+    expect(datadogOnly.status.apm.rescued.sampledOut).toBe(2)
+  })
+})
