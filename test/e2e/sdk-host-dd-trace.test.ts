@@ -256,6 +256,13 @@ describe('dd-trace 5.132.0 as the host tracer of @llmobs/sdk in apm-agent mode (
     for (const span of spans) expect(span).toMatchObject({ apmTraceId: seen.web.traceId, apmSampled: false })
   })
 
+  it('the SDK’s own requests to the agent are not traced by dd-trace’s http plugin', async () => {
+    // Only the three traces' spans: no http.request span (a trace of its own each) for the SDK's
+    // PUT /v0.4/traces and POST /evp_proxy/... requests.
+    const { counts } = await collector.query<{ counts: { apmSpans: number } }>('/api/stats')
+    expect(counts.apmSpans).toBe(4 + 4 + 5)
+  })
+
   it('stores each LLM span once', async () => {
     const { counts } = await collector.query<{ counts: { llmSpans: number } }>('/api/stats')
     expect(counts.llmSpans).toBe(6)
