@@ -6,9 +6,9 @@
 // exporters/common/request.js counts the bytes of every request in flight in one module-level
 // `activeBufferSize` against `maxActiveBufferSize = 64 MiB`, shared by the trace exporter, the LLMObs
 // span and evaluation writers and telemetry; a request that would go over it is discarded ("Maximum
-// active request buffer size reached: payload is discarded."), not queued. Sixteen 4 MB LLMObs events
-// in flight fill it, and the APM payloads sent meanwhile are lost, or the reverse. The bursts below
-// are larger than that budget (20 events of ~4 MB each way).
+// active request buffer size reached: payload is discarded."), not queued. So sixteen 4 MB LLMObs
+// payloads in flight make the APM payloads sent meanwhile be lost, and the reverse. Each burst below
+// is larger than that budget (20 payloads of ~4 MB, ~80 MB).
 import { createLLMObs } from '@llmobs/sdk'
 import type { LLMObs, LLMObsStatus } from '@llmobs/sdk'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
