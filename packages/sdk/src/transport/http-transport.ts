@@ -61,6 +61,13 @@ export class HttpTransport implements Transport {
   }
 }
 
+/** `ClientRequest` as `http.request` calls it in Node 20 to 24 (`@types/node` declares two arguments). */
+type ClientRequestWithOptions = new (
+  url: URL,
+  options: http.RequestOptions,
+  onResponse: (res: http.IncomingMessage) => void,
+) => http.ClientRequest
+
 function exchange(request: TransportRequest, agent: http.Agent, resolve: (r: TransportResult) => void): void {
   const { url, timeoutMs, signal } = request
   let settled = false
@@ -90,8 +97,14 @@ function exchange(request: TransportRequest, agent: http.Agent, resolve: (r: Tra
       headers['Content-Length'] =
         typeof request.body === 'string' ? Buffer.byteLength(request.body) : request.body.byteLength
     }
-    const lib = url.protocol === 'https:' ? builtin('node:https') : builtin('node:http')
-    req = lib.request(url, { method: request.method, headers, agent }, (res) => {
+    // `new ClientRequest` (what `http.request` and `https.request` return; the agent brings the
+    // protocol and TLS) rather than those functions, which a host tracer wraps (dd-trace's http
+    // plugin, OpenTelemetry's http instrumentation): through them every export request became an
+    // `http.request` span of the app, with the tracer's headers injected. dd-trace keeps its own
+    // requests out of its traces too (through a private context the SDK cannot reach, which also
+    // silences its net plugin's `tcp.connect` spans; those remain, one per new socket).
+    const ClientRequest = builtin('node:http').ClientRequest as unknown as ClientRequestWithOptions
+    req = new ClientRequest(url, { method: request.method, headers, agent }, (res) => {
       const chunks: Buffer[] = []
       let kept = 0
       const status = res.statusCode ?? 0
