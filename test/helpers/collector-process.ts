@@ -28,6 +28,8 @@ export interface CollectorProcessOptions {
   dbPath?: string
   /** More CLI arguments, e.g. `['--max-spans', '100']`. */
   args?: string[]
+  /** Listen on this port (default: a free one): a collector restarted after `kill` can take its old port. */
+  port?: number
 }
 
 export interface CollectorProcess {
@@ -49,6 +51,11 @@ export interface CollectorProcess {
   output(): string
   /** SIGTERM, wait for the graceful exit (SIGKILL after 5 s), remove the temp dir. Idempotent. */
   stop(): Promise<void>
+  /**
+   * SIGKILL, as a crash or the OOM killer ends it: no graceful close, whatever was in flight is cut.
+   * Resolves once the process is gone; the database file stays (start another on the same `dbPath`).
+   */
+  kill(): Promise<void>
 }
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..')
@@ -65,7 +72,7 @@ export async function startCollectorProcess(
 
   const tempDir = options.dbPath === undefined ? mkdtempSync(join(tmpdir(), 'llmobs-collector-')) : undefined
   const dbPath = options.dbPath ?? join(tempDir as string, 'llmobs.db')
-  const args = [CLI, 'collector', '--port', '0', '--db', dbPath]
+  const args = [CLI, 'collector', '--port', String(options.port ?? 0), '--db', dbPath]
   if (options.apiKey !== undefined) args.push('--api-key', options.apiKey)
   args.push(...(options.args ?? []))
   const node = process.env.LLMOBS_COLLECTOR_NODE ?? process.execPath
@@ -161,6 +168,11 @@ export async function startCollectorProcess(
         if (tempDir !== undefined) rmSync(tempDir, { recursive: true, force: true })
       })()
       return stopping
+    },
+    async kill() {
+      if (!exited) child.kill('SIGKILL')
+      await exit
+      process.removeListener('exit', killOnExit)
     },
   }
 }

@@ -23,11 +23,30 @@ export interface ProxiedRequest {
   readonly status?: number
 }
 
+/** A request sent on to the target: what was sent and what the target said (the client may not hear it). */
+export interface ForwardedExchange {
+  readonly method: string
+  readonly url: string
+  readonly body: Buffer
+  readonly fault: 'forward' | 'forward-drop-answer'
+  /**
+   * Undefined when the target gave no answer: it was down (nothing stored) or died during the
+   * request (it may have stored it or not).
+   */
+  readonly status: number | undefined
+  readonly answer: Buffer | undefined
+}
+
 export interface FaultProxy {
   readonly url: string
   readonly requests: ProxiedRequest[]
-  /** Chooses the fault for each request; replace it at any time. */
-  decide: (request: { method: string; url: string }) => Fault
+  /**
+   * Chooses the fault for each request; replace it at any time. `body` is the whole request body, so
+   * a plan can tell a retry (same bytes) from a new request.
+   */
+  decide: (request: { method: string; url: string; body: Buffer }) => Fault
+  /** Called for every request forwarded, once the target answered (before that answer is relayed or dropped) or failed. */
+  onForwarded: ((exchange: ForwardedExchange) => void) | undefined
   /** Where requests are forwarded; change it when the target restarts on another port. */
   target: string
   close(): Promise<void>
@@ -41,6 +60,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     url: '',
     requests: [],
     decide: () => FORWARD,
+    onForwarded: undefined,
     target,
     close: async () => {
       for (const res of stalled) res.destroy()
@@ -54,9 +74,10 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     req.on('end', () => {
       const method = req.method ?? 'GET'
       const url = req.url ?? '/'
+      const body = Buffer.concat(chunks)
       let fault: Fault
       try {
-        fault = proxy.decide({ method, url })
+        fault = proxy.decide({ method, url, body })
       } catch {
         fault = FORWARD
       }
@@ -79,17 +100,43 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         req.socket.destroy()
         return
       }
-      const body = Buffer.concat(chunks)
       const headers = {
         ...req.headers,
         host: new URL(proxy.target).host,
         'content-length': String(body.length),
       }
+      let observed = false
+      const observe = (status: number | undefined, answer: Buffer | undefined): void => {
+        if (observed) return
+        observed = true
+        try {
+          proxy.onForwarded?.({
+            method,
+            url,
+            body,
+            fault: fault.kind as ForwardedExchange['fault'],
+            status,
+            answer,
+          })
+        } catch {
+          // An observer's bug must not change what the client sees.
+        }
+      }
+      const targetFailed = (): void => {
+        if (observed) return
+        // The target is down (killed in a test): the client sees a dropped connection, as it would.
+        record(undefined)
+        observe(undefined, undefined)
+        req.socket.destroy()
+      }
       const upstream = http.request(new URL(url, proxy.target), { method, headers }, (answer) => {
         const parts: Buffer[] = []
+        // The target died while answering.
+        answer.on('error', targetFailed)
         answer.on('data', (chunk: Buffer) => parts.push(chunk))
         answer.on('end', () => {
           record(answer.statusCode)
+          observe(answer.statusCode ?? 0, Buffer.concat(parts))
           if (fault.kind === 'forward-drop-answer') {
             req.socket.destroy()
             return
@@ -98,11 +145,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
           res.end(Buffer.concat(parts))
         })
       })
-      upstream.on('error', () => {
-        // The target is down (killed in a test): the client sees a dropped connection, as it would.
-        record(undefined)
-        req.socket.destroy()
-      })
+      upstream.on('error', targetFailed)
       upstream.end(body)
     })
   })

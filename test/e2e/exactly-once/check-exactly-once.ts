@@ -1,0 +1,234 @@
+/**
+ * The verdict of the exactly-once proof: the planned spans against what the collector holds, the
+ * copies the wire ledger saw, and what the SDK said it did. Returns every violation found (none is
+ * the pass) and the figures worth reporting.
+ */
+import type { LLMObsFlushResult, LLMObsStatus } from '@llmobs/sdk'
+import type { CollectorContents, StoredApmSpan } from './collector-contents.js'
+import type { PlannedTrace, PrioritySource } from './workload.js'
+import type { WireLedger } from './wire-ledger.js'
+
+export interface SdkReport {
+  /** Every flush() and shutdown() result of the run (each counts what settled since the previous). */
+  readonly results: readonly LLMObsFlushResult[]
+  /** status() after the last flush, before shutdown. */
+  readonly status: LLMObsStatus
+}
+
+export interface Figures {
+  spans: number
+  stored: number
+  missing: number
+  /** Stored spans whose every copy arrived in a request whose answer the SDK never got. */
+  storedUnheard: number
+  sdk: { sent: number; failed: number; dropped: number }
+  /** Spans of traces the APM sampling kept / dropped, by priority source. */
+  bySource: Record<PrioritySource, { traces: number; kept: number; dropped: number }>
+  /** Kept spans whose data rode meta_struct only / came through EVP only (APM request lost) / both. */
+  kept: { viaApm: number; rescuedOnly: number; both: number }
+  /** Dropped spans: through EVP, with their APM span stored as submitted. */
+  dropped: { viaEvp: number; apmSpanStored: number }
+  rescued: NonNullable<LLMObsStatus['apm']>['rescued'] | undefined
+  apmChunks: NonNullable<LLMObsStatus['apm']>['traces']['chunks'] | undefined
+  /** Retry attempts the SDK counted (span events; the APM stream does not count its own). */
+  retriedEvents: number
+  /** Copies the collector stored beyond the first and de-duplicated (ledger), and what EVP answers said. */
+  duplicates: { apm: number; evp: number; total: number; evpAnswered: number }
+}
+
+export interface CheckOptions {
+  /**
+   * The run may lose spans (an outage longer than the retries): missing spans are then not a
+   * violation, but the SDK must count each as failed, and may count as failed only those or spans
+   * whose arrival it never heard of.
+   */
+  readonly allowLoss?: boolean
+}
+
+export interface Verdict {
+  readonly violations: string[]
+  readonly figures: Figures
+}
+
+/** At most this many examples of one kind of violation are listed. */
+const EXAMPLES = 5
+
+export function checkExactlyOnce(
+  planned: readonly PlannedTrace[],
+  contents: CollectorContents,
+  ledger: WireLedger,
+  sdk: SdkReport,
+  options: CheckOptions = {},
+): Verdict {
+  const problems = new Map<string, string[]>()
+  const fail = (kind: string, example: string): void => {
+    const list = problems.get(kind) ?? []
+    if (list.length < EXAMPLES) list.push(example)
+    else if (list.length === EXAMPLES) list.push('...')
+    problems.set(kind, list)
+  }
+
+  const stored = new Map<string, CollectorContents['llmSpans'][number][]>()
+  for (const span of contents.llmSpans) {
+    const list = stored.get(span.spanId) ?? []
+    list.push(span)
+    stored.set(span.spanId, list)
+  }
+  const expectedIds = new Set(planned.flatMap((t) => t.spans.map((s) => s.spanId)))
+  for (const id of stored.keys()) if (!expectedIds.has(id)) fail('stored but never made', id)
+  if (ledger.errors.length > 0) fail('wire ledger could not decode', ledger.errors.slice(0, 3).join('; '))
+
+  const apmSpans = new Map<string, StoredApmSpan>()
+  for (const spans of contents.apmTraces.values()) for (const span of spans) apmSpans.set(span.spanId, span)
+
+  const sources = ['auto', 'user-keep', 'user-drop', 'upstream-keep', 'upstream-reject'] as const
+  const bySource = Object.fromEntries(
+    sources.map((s) => [s, { traces: 0, kept: 0, dropped: 0 }]),
+  ) as Figures['bySource']
+  const kept = { viaApm: 0, rescuedOnly: 0, both: 0 }
+  const dropped = { viaEvp: 0, apmSpanStored: 0 }
+  let missing = 0
+  let storedUnheard = 0
+  let keptMissing = 0
+  /** Kept spans stored only from requests the collector died during (the SDK never heard). */
+  let keptUnknownOnly = 0
+  let droppedSpans = 0
+
+  for (const trace of planned) {
+    const label = `trace #${trace.index} (${trace.source})`
+    // The priority its chunks carried: from the collector's APM spans, else from the wire.
+    const priorities = new Set<number>()
+    const apmTraceIds = new Set<string>()
+    for (const span of trace.spans) {
+      const apm = apmSpans.get(span.spanId)
+      if (apm?.samplingPriority != null) priorities.add(apm.samplingPriority)
+      for (const p of ledger.copies(span.spanId).priorities) priorities.add(p)
+    }
+    if (priorities.size !== 1) {
+      fail('a trace without one sampling priority', `${label}: ${[...priorities].join(', ') || 'none'}`)
+      continue
+    }
+    const priority = [...priorities][0] as number
+    if (trace.priority !== undefined && priority !== trace.priority)
+      fail('priority not the one its source set', `${label}: ${priority}, expected ${trace.priority}`)
+    if (trace.priority === undefined && priority !== 0 && priority !== 1)
+      fail('auto priority not 0 or 1', `${label}: ${priority}`)
+    const keep = priority > 0
+    bySource[trace.source].traces++
+    bySource[trace.source][keep ? 'kept' : 'dropped']++
+    if (!keep) droppedSpans += trace.spans.length
+
+    for (const span of trace.spans) {
+      const where = `${label} span ${span.name} (${span.spanId})`
+      const copies = stored.get(span.spanId) ?? []
+      const wire = ledger.copies(span.spanId)
+      const copiesSeen = `wire copies ${JSON.stringify(wire, setsAsArrays)}`
+      if (copies.length === 0) {
+        missing++
+        if (keep) keptMissing++
+        // The collector acknowledges only what it committed: a copy it answered 2xx for must be there.
+        if (wire.apm + wire.evp > 0)
+          fail('acknowledged by the collector but not stored', `${where}; ${copiesSeen}`)
+        else if (options.allowLoss !== true) fail('missing from the collector', `${where}; ${copiesSeen}`)
+        continue
+      }
+      if (wire.heard === 0) storedUnheard++
+      if (copies.length > 1) fail('stored more than once', `${where}: ${copies.length} times`)
+      const copy = copies[0] as CollectorContents['llmSpans'][number]
+      if (copy.traceId !== trace.llmobsTraceId)
+        fail('stored under another trace', `${where}: ${copy.traceId}, expected ${trace.llmobsTraceId}`)
+      if (copy.apmTraceId !== null) apmTraceIds.add(copy.apmTraceId)
+      const apm = apmSpans.get(span.spanId)
+      const sampled = apm === undefined ? null : keep
+      if (copy.apmSampled !== sampled)
+        fail('apmSampled wrong', `${where}: ${String(copy.apmSampled)}, expected ${String(sampled)}`)
+      if (apm !== undefined && !apm.llmobs) fail('APM span not marked llmobs', where)
+      if (keep) {
+        if (wire.apm > 0 && wire.evp > 0) kept.both++
+        else if (wire.apm > 0) kept.viaApm++
+        else if (wire.evp > 0) kept.rescuedOnly++
+        else if (wire.unknown > 0) keptUnknownOnly++
+        else fail('kept span stored through no channel the wire saw', where)
+      } else {
+        // The rescue rule: a dropped trace's LLM data never rides its APM span.
+        if (wire.apm > 0) fail('dropped span carried its data in meta_struct', where)
+        if (wire.evp > 0) dropped.viaEvp++
+        else if (wire.unknown === 0) fail('dropped span not sent through EVP', where)
+        if (apm !== undefined) {
+          dropped.apmSpanStored++
+          if (apm.meta['_dd.llmobs.submitted'] !== '1') fail('dropped APM span not tagged submitted', where)
+        }
+      }
+    }
+    if (apmTraceIds.size > 1)
+      fail('a trace split across APM traces', `${label}: ${[...apmTraceIds].join(', ')}`)
+    if (trace.apmTraceId !== undefined && apmTraceIds.size === 1 && !apmTraceIds.has(trace.apmTraceId))
+      fail('upstream APM trace id not kept', `${label}: ${[...apmTraceIds][0]}, expected ${trace.apmTraceId}`)
+  }
+
+  const spans = expectedIds.size
+  const storedCount = stored.size
+  if (contents.counts.llmSpans !== storedCount)
+    fail(
+      'store counts disagree with the listed spans',
+      `${contents.counts.llmSpans} rows, ${storedCount} listed`,
+    )
+
+  // The SDK's own account: every span settled once, and what it calls sent is what arrived.
+  const sdkTotals = { sent: 0, failed: 0, dropped: 0 }
+  for (const r of sdk.results) {
+    sdkTotals.sent += r.spans.sent
+    sdkTotals.failed += r.spans.failed
+    sdkTotals.dropped += r.spans.dropped
+  }
+  if (sdkTotals.sent + sdkTotals.failed + sdkTotals.dropped !== spans)
+    fail('SDK counts do not add up to the spans made', `${JSON.stringify(sdkTotals)} for ${spans} spans`)
+  if (sdkTotals.sent !== storedCount)
+    fail(
+      'SDK sent count differs from what the collector holds',
+      `sent ${sdkTotals.sent}, stored ${storedCount}`,
+    )
+  if (sdkTotals.failed + sdkTotals.dropped !== missing)
+    fail('SDK failures differ from what is missing', `${JSON.stringify(sdkTotals)}, missing ${missing}`)
+
+  const rescued = sdk.status.apm?.rescued
+  if (rescued === undefined) fail('status() has no apm counts', 'status().apm undefined')
+  else {
+    if (rescued.sampledOut !== droppedSpans)
+      fail(
+        'rescued.sampledOut differs from the spans of dropped traces',
+        `${rescued.sampledOut} vs ${droppedSpans}`,
+      )
+    const lost = rescued.payloadFailed + rescued.queueFull + rescued.closed
+    const throughEvp = kept.rescuedOnly + kept.both
+    // A rescued event the LLMObs intake then lost too is among the missing kept spans.
+    if (lost < throughEvp || lost > throughEvp + keptMissing + keptUnknownOnly)
+      fail(
+        'APM-lost rescues differ from kept spans that came through EVP',
+        `${JSON.stringify(rescued)} vs ${kept.rescuedOnly} + ${kept.both}`,
+      )
+  }
+
+  const dup = ledger.duplicates()
+  return {
+    violations: [...problems].map(([kind, examples]) => `${kind}: ${examples.join(' | ')}`),
+    figures: {
+      spans,
+      stored: storedCount,
+      missing,
+      storedUnheard,
+      sdk: sdkTotals,
+      bySource,
+      kept,
+      dropped,
+      rescued,
+      apmChunks: sdk.status.apm?.traces.chunks,
+      retriedEvents: sdk.status.spans.retried,
+      duplicates: { ...dup, evpAnswered: ledger.totals.evpDuplicatesAnswered },
+    },
+  }
+}
+
+function setsAsArrays(_key: string, value: unknown): unknown {
+  return value instanceof Set ? [...value] : value
+}
