@@ -46,7 +46,6 @@ function expectAllOnce(result: ProofResult, spans: number, context: string): voi
   expect(figures.kept.viaApm).toBeGreaterThan(0)
   expect(figures.dropped.viaEvp).toBeGreaterThan(0)
   expect(figures.rescued?.payloadFailed).toBeGreaterThan(0)
-  expect(figures.duplicates.total).toBeGreaterThan(0)
 }
 
 interface Crash {
@@ -92,6 +91,7 @@ describe('apm-agent: every LLMObs span exactly once, whatever the connection to 
     expect(result.faults.traces['answer 400']).toBeGreaterThan(0)
     expect(result.figures.kept.rescuedOnly).toBeGreaterThan(0)
     expect(result.figures.kept.both).toBeGreaterThan(0)
+    expect(result.figures.duplicates.total).toBeGreaterThan(0)
   }, 90_000)
 
   it('the same with the collector SIGKILLed midway and restarted at once on its database: each stored once', async () => {
@@ -118,6 +118,9 @@ describe('apm-agent: every LLMObs span exactly once, whatever the connection to 
       workload: { traces: 600, batch: 10, pauseMs: 60 },
       calm: true,
       allowLoss: true,
+      // Small queues, so the outage also fills the APM queue (its chunks rescued through EVP) and
+      // then the span-event queue (spans dropped, and counted so).
+      sdk: { maxQueueItems: 1_000 },
       duringRun: (started, controls) =>
         started === 100
           ? crashAndRestart(controls, { delayMs: 3_000, calmMs: 0 }).then((c) => void (crash = c))
@@ -130,6 +133,7 @@ describe('apm-agent: every LLMObs span exactly once, whatever the connection to 
     expect(figures.missing).toBeGreaterThan(0)
     expect(figures.stored + figures.missing).toBe(6_000)
     expect(figures.sdk.sent + figures.sdk.failed + figures.sdk.dropped).toBe(6_000)
-    expect(figures.sdk.failed).toBeGreaterThanOrEqual(figures.missing)
+    expect(figures.sdk.failed + figures.sdk.dropped).toBeGreaterThanOrEqual(figures.missing)
+    expect(figures.rescued?.queueFull).toBeGreaterThan(0)
   }, 90_000)
 })

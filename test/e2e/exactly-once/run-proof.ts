@@ -4,7 +4,7 @@
  * then the verdict. `duringRun` may act on the collector meanwhile (crash and restart it).
  */
 import { createLLMObs } from '@llmobs/sdk'
-import type { LLMObsFlushResult } from '@llmobs/sdk'
+import type { LLMObsFlushResult, LLMObsOptions } from '@llmobs/sdk'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -43,6 +43,8 @@ export interface ProofOptions {
   readonly calm?: boolean
   /** See `CheckOptions.allowLoss`. */
   readonly allowLoss?: boolean
+  /** More SDK options (e.g. a small `maxQueueItems`). */
+  readonly sdk?: LLMObsOptions
 }
 
 export interface ProofResult extends Verdict {
@@ -81,6 +83,7 @@ export async function runProof(options: ProofOptions): Promise<ProofResult> {
     requestTimeoutMs: REQUEST_TIMEOUT_MS,
     logLevel: 'warn',
     logger: { warn: note, error: note, info: () => {}, debug: () => {} },
+    ...options.sdk,
   })
   const controls: RunControls = {
     proxy,
