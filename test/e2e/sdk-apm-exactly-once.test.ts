@@ -39,10 +39,17 @@ function expectAllOnce(result: ProofResult, spans: number, context: string): voi
   expect(figures.stored).toBe(spans)
   // The plan's faults on span events are transient (at most 3 attempts of 5 per body): nothing is lost.
   expect(figures.sdk, context).toEqual({ sent: spans, failed: 0, dropped: 0 })
+  // flush() waited for all of it, the APM failures' rescues through EVP included: shutdown() had
+  // nothing left to settle.
+  expect(result.sdk.flush.spans.sent + result.sdk.flush.spans.failed).toBe(spans)
+  expect(result.sdk.queuedAfterFlush).toBe(0)
+  expect(result.sdk.shutdown.spans).toEqual({ sent: 0, failed: 0, dropped: 0 })
   for (const source of ['auto', 'user-keep', 'upstream-keep'] as const)
     expect(figures.bySource[source].kept, source).toBeGreaterThan(0)
   for (const source of ['auto', 'user-drop', 'upstream-reject'] as const)
     expect(figures.bySource[source].dropped, source).toBeGreaterThan(0)
+  for (const source of ['late-keep', 'late-drop'] as const)
+    expect(figures.bySource[source].traces, source).toBeGreaterThan(0)
   expect(figures.kept.viaApm).toBeGreaterThan(0)
   expect(figures.dropped.viaEvp).toBeGreaterThan(0)
   expect(figures.rescued?.payloadFailed).toBeGreaterThan(0)

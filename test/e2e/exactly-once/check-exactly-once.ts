@@ -5,7 +5,7 @@
  */
 import type { LLMObsFlushResult, LLMObsStatus } from '@llmobs/sdk'
 import type { CollectorContents, StoredApmSpan } from './collector-contents.js'
-import type { PlannedTrace, PrioritySource } from './workload.js'
+import { PRIORITY_SOURCES, type PlannedTrace, type PrioritySource } from './workload.js'
 import type { WireLedger } from './wire-ledger.js'
 
 export interface SdkReport {
@@ -21,10 +21,10 @@ export interface Figures {
   missing: number
   /** Stored spans whose every copy arrived in a request whose answer the SDK never got. */
   storedUnheard: number
-  /** Spans of traces none of whose chunks left the SDK (a full APM queue rescued or dropped them all). */
+  /** Spans whose chunk never left the SDK (a full APM queue refused it: rescued, or dropped). */
   undecidedSpans: number
   sdk: { sent: number; failed: number; dropped: number }
-  /** Spans of traces the APM sampling kept / dropped, by priority source. */
+  /** Traces whose root chunk the APM sampling kept / dropped, by priority source. */
   bySource: Record<PrioritySource, { traces: number; kept: number; dropped: number }>
   /** Kept spans whose data rode meta_struct only / came through EVP only (APM request lost) / both. */
   kept: { viaApm: number; rescuedOnly: number; both: number }
@@ -83,9 +83,8 @@ export function checkExactlyOnce(
   const apmSpans = new Map<string, StoredApmSpan>()
   for (const spans of contents.apmTraces.values()) for (const span of spans) apmSpans.set(span.spanId, span)
 
-  const sources = ['auto', 'user-keep', 'user-drop', 'upstream-keep', 'upstream-reject'] as const
   const bySource = Object.fromEntries(
-    sources.map((s) => [s, { traces: 0, kept: 0, dropped: 0 }]),
+    PRIORITY_SOURCES.map((s) => [s, { traces: 0, kept: 0, dropped: 0 }]),
   ) as Figures['bySource']
   const kept = { viaApm: 0, rescuedOnly: 0, both: 0 }
   const dropped = { viaEvp: 0, apmSpanStored: 0 }
@@ -95,41 +94,61 @@ export function checkExactlyOnce(
   /** Kept spans stored only from requests the collector died during (the SDK never heard). */
   let keptUnknownOnly = 0
   let droppedSpans = 0
-  /** Spans of traces whose priority no chunk on the wire told (all refused by a full APM queue). */
+  /** Spans whose chunk never reached the wire (refused by a full APM queue). */
   let undecidedSpans = 0
 
   for (const trace of planned) {
     const label = `trace #${trace.index} (${trace.source})`
-    // The priority its chunks carried: from the collector's APM spans, else from the wire.
-    const priorities = new Set<number>()
     const apmTraceIds = new Set<string>()
+    // Each span's priority is its chunk's: from the collector's APM span, else from the wire.
+    const priorityOf = new Map<string, number | undefined>()
     for (const span of trace.spans) {
+      const priorities = new Set(ledger.copies(span.spanId).priorities)
       const apm = apmSpans.get(span.spanId)
       if (apm?.samplingPriority != null) priorities.add(apm.samplingPriority)
-      for (const p of ledger.copies(span.spanId).priorities) priorities.add(p)
+      if (priorities.size > 1)
+        fail(
+          'a span sent with more than one priority',
+          `${label} ${span.name}: ${[...priorities].join(', ')}`,
+        )
+      priorityOf.set(span.spanId, [...priorities][0])
     }
-    if (priorities.size > 1) {
-      fail('a trace with more than one sampling priority', `${label}: ${[...priorities].join(', ')}`)
-      continue
+    // Spans decided together (the whole trace, or before and after a late decision) agree.
+    const groups =
+      trace.latePriority === undefined
+        ? [trace.spans]
+        : [trace.spans.filter((s) => !s.late), trace.spans.filter((s) => s.late)]
+    for (const group of groups) {
+      const values = new Set(group.map((s) => priorityOf.get(s.spanId)).filter((p) => p !== undefined))
+      if (values.size > 1) fail('a trace with more than one priority', `${label}: ${[...values].join(', ')}`)
     }
-    // None of its chunks reached the wire: only a full APM queue (which rescues them) does that.
-    const priority = priorities.size === 1 ? ([...priorities][0] as number) : undefined
-    if (priority === undefined) {
-      if (options.allowLoss !== true) fail('a trace none of whose APM chunks was sent', label)
-      undecidedSpans += trace.spans.length
-    } else {
-      if (trace.priority !== undefined && priority !== trace.priority)
-        fail('priority not the one its source set', `${label}: ${priority}, expected ${trace.priority}`)
-      if (trace.priority === undefined && priority !== 0 && priority !== 1)
-        fail('auto priority not 0 or 1', `${label}: ${priority}`)
+    const rootPriority = priorityOf.get((trace.spans[0] as PlannedTrace['spans'][number]).spanId)
+    if (rootPriority !== undefined) {
       bySource[trace.source].traces++
-      bySource[trace.source][priority > 0 ? 'kept' : 'dropped']++
-      if (priority <= 0) droppedSpans += trace.spans.length
+      bySource[trace.source][rootPriority > 0 ? 'kept' : 'dropped']++
     }
-    const keep = priority === undefined ? undefined : priority > 0
 
     for (const span of trace.spans) {
       const where = `${label} span ${span.name} (${span.spanId})`
+      const priority = priorityOf.get(span.spanId)
+      if (priority === undefined) {
+        // None of its chunks reached the wire: only a full APM queue (which rescues them) does that.
+        if (options.allowLoss !== true) fail('a span whose APM chunk was never sent', where)
+        undecidedSpans++
+      } else if (span.priority !== undefined) {
+        // By hand late, after the root's chunk left: that chunk kept what was decided before (an
+        // automatic decision, or this one when the APM pipeline was still loading at the root's end).
+        const allowed =
+          span.late || trace.latePriority === undefined ? [span.priority] : [0, 1, span.priority]
+        if (!allowed.includes(priority))
+          fail(
+            'priority not the one its source set',
+            `${where}: ${priority}, expected ${allowed.join(' or ')}`,
+          )
+      } else if (priority !== 0 && priority !== 1) fail('auto priority not 0 or 1', `${where}: ${priority}`)
+      const keep = priority === undefined ? undefined : priority > 0
+      if (keep === false) droppedSpans++
+
       const copies = stored.get(span.spanId) ?? []
       const wire = ledger.copies(span.spanId)
       const copiesSeen = `wire copies ${JSON.stringify(wire, setsAsArrays)}`
@@ -153,16 +172,16 @@ export function checkExactlyOnce(
       if (copy.apmSampled !== sampled)
         fail('apmSampled wrong', `${where}: ${String(copy.apmSampled)}, expected ${String(sampled)}`)
       if (apm !== undefined && !apm.llmobs) fail('APM span not marked llmobs', where)
-      if (keep) {
+      if (keep === true) {
         if (wire.apm > 0 && wire.evp > 0) kept.both++
         else if (wire.apm > 0) kept.viaApm++
         else if (wire.evp > 0) kept.rescuedOnly++
         else if (wire.unknown > 0) keptUnknownOnly++
         else fail('kept span stored through no channel the wire saw', where)
       } else if (keep === undefined) {
-        if (wire.apm > 0 || apm !== undefined) fail('a span of an unsent trace arrived through APM', where)
+        if (wire.apm > 0 || apm !== undefined) fail('a span of an unsent chunk arrived through APM', where)
       } else {
-        // The rescue rule: a dropped trace's LLM data never rides its APM span.
+        // The rescue rule: a dropped chunk's LLM data never rides its APM spans.
         if (wire.apm > 0) fail('dropped span carried its data in meta_struct', where)
         if (wire.evp > 0) dropped.viaEvp++
         else if (wire.unknown === 0) fail('dropped span not sent through EVP', where)

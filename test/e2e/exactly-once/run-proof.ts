@@ -54,6 +54,8 @@ export interface ProofResult extends Verdict {
   readonly bodies: ReturnType<FaultPlan['bodies']>
   readonly requests: WireLedger['totals']['requests']
   readonly warnings: readonly string[]
+  /** What `flush()` (waiting for everything) and then `shutdown()` returned, and status() between. */
+  readonly sdk: { flush: LLMObsFlushResult; shutdown: LLMObsFlushResult; queuedAfterFlush: number }
   readonly timings: { workloadMs: number; flushMs: number; readMs: number }
 }
 
@@ -130,6 +132,11 @@ export async function runProof(options: ProofOptions): Promise<ProofResult> {
       bodies: plan.bodies(),
       requests: ledger.totals.requests,
       warnings,
+      sdk: {
+        flush: results[0] as LLMObsFlushResult,
+        shutdown: results[1] as LLMObsFlushResult,
+        queuedAfterFlush: status.spans.queued,
+      },
       timings: {
         workloadMs: flushStarted - started,
         flushMs: readStarted - flushStarted,

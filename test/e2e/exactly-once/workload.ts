@@ -12,15 +12,30 @@ import type { SeededRandom } from './seeded-random.js'
 
 export const SPANS_PER_TRACE = 10
 
-export type PrioritySource = 'auto' | 'user-keep' | 'user-drop' | 'upstream-keep' | 'upstream-reject'
+/**
+ * `late-*`: `keepTrace()` / `dropTrace()` on a background span after the root ended: the root's
+ * chunk has left with the decision made before (by the agent's rate), the later chunks carry this one.
+ */
+export const PRIORITY_SOURCES = [
+  'auto',
+  'user-keep',
+  'user-drop',
+  'upstream-keep',
+  'upstream-reject',
+  'late-keep',
+  'late-drop',
+] as const
+export type PrioritySource = (typeof PRIORITY_SOURCES)[number]
 
 /** How often each source is chosen. */
 const SOURCE_WEIGHTS: Readonly<Record<PrioritySource, number>> = {
-  auto: 40,
-  'user-keep': 15,
-  'user-drop': 15,
-  'upstream-keep': 15,
-  'upstream-reject': 15,
+  auto: 30,
+  'user-keep': 12,
+  'user-drop': 12,
+  'upstream-keep': 13,
+  'upstream-reject': 13,
+  'late-keep': 10,
+  'late-drop': 10,
 }
 
 export interface PlannedSpan {
@@ -28,16 +43,18 @@ export interface PlannedSpan {
   readonly name: string
   /** Ended after the root: sent in a chunk of its own. */
   readonly late: boolean
+  /**
+   * The `_sampling_priority_v1` its chunk must carry: exact for the user and upstream sources (2 / -1,
+   * or the upstream value), undefined when the agent's rate decides (0 or 1).
+   */
+  readonly priority: number | undefined
 }
 
 export interface PlannedTrace {
   readonly index: number
   readonly source: PrioritySource
-  /**
-   * The `_sampling_priority_v1` every chunk of the trace must carry: exact for the user and upstream
-   * sources (2 / -1, or the upstream value), undefined for `auto` (0 or 1, the agent's rate decides).
-   */
-  readonly priority: number | undefined
+  /** The decision made by hand after the root ended (`late-*` sources). */
+  readonly latePriority: number | undefined
   readonly llmobsTraceId: string
   /** Known in advance for an upstream parent (its `_dd.p.tid` and trace id); else the SDK's own. */
   readonly apmTraceId: string | undefined
@@ -97,6 +114,7 @@ function startTrace(
     if (parent === undefined) throw new Error('extract() found no context in the upstream headers')
   } else if (source === 'user-keep') priority = 2
   else if (source === 'user-drop') priority = -1
+  const latePriority = source === 'late-keep' ? 2 : source === 'late-drop' ? -1 : undefined
 
   const spans: Array<{ span: Span; late: boolean }> = []
   const start = (
@@ -138,6 +156,8 @@ function startTrace(
 
   for (const span of [chat, lookup, draft, search, plan]) span.end()
   root.end()
+  if (source === 'late-keep') random.pick([sideTask, summarise, followUp]).keepTrace()
+  if (source === 'late-drop') random.pick([sideTask, summarise, followUp]).dropTrace()
   // Drawn now, not in the timer: the random sequence must not depend on timing.
   const lateOrder = shuffled([summarise, store, sideTask, followUp], random)
   const late = sleep(5 + random.below(250)).then(() => {
@@ -148,10 +168,15 @@ function startTrace(
     trace: {
       index,
       source,
-      priority,
+      latePriority,
       llmobsTraceId: root.traceId,
       apmTraceId,
-      spans: spans.map(({ span, late: isLate }) => ({ spanId: span.spanId, name: span.name, late: isLate })),
+      spans: spans.map(({ span, late: isLate }) => ({
+        spanId: span.spanId,
+        name: span.name,
+        late: isLate,
+        priority: latePriority ?? priority,
+      })),
     },
     late,
   }
