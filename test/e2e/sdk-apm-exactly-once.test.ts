@@ -44,6 +44,8 @@ function expectAllOnce(result: ProofResult, spans: number, context: string): voi
   expect(result.sdk.flush.spans.sent + result.sdk.flush.spans.failed).toBe(spans)
   expect(result.sdk.queuedAfterFlush).toBe(0)
   expect(result.sdk.shutdown.spans).toEqual({ sent: 0, failed: 0, dropped: 0 })
+  // A 429's Retry-After: 1 was waited out before the retry.
+  expect(result.earlyAfter429).toEqual([])
   for (const source of ['auto', 'user-keep', 'upstream-keep'] as const)
     expect(figures.bySource[source].kept, source).toBeGreaterThan(0)
   for (const source of ['auto', 'user-drop', 'upstream-reject'] as const)
@@ -96,6 +98,9 @@ describe('apm-agent: every LLMObs span exactly once, whatever the connection to 
     expectAllOnce(result, 10_000, `seed ${result.seed}`)
     // The doomed APM requests ran: refused, failed after retries, stored but unheard (then rescued).
     expect(result.faults.traces['answer 400']).toBeGreaterThan(0)
+    expect(
+      (result.faults.evp['answer 429'] ?? 0) + (result.faults.traces['answer 429'] ?? 0),
+    ).toBeGreaterThan(0)
     expect(result.figures.kept.rescuedOnly).toBeGreaterThan(0)
     expect(result.figures.kept.both).toBeGreaterThan(0)
     expect(result.figures.duplicates.total).toBeGreaterThan(0)

@@ -6,7 +6,7 @@
 import type { LLMObsFlushResult, LLMObsStatus } from '@llmobs/sdk'
 import type { CollectorContents, StoredApmSpan } from './collector-contents.js'
 import { PRIORITY_SOURCES, type PlannedTrace, type PrioritySource } from './workload.js'
-import type { WireLedger } from './wire-ledger.js'
+import type { ChunkDecision, WireLedger } from './wire-ledger.js'
 
 export interface SdkReport {
   /** Every flush() and shutdown() result of the run (each counts what settled since the previous). */
@@ -30,6 +30,8 @@ export interface Figures {
   kept: { viaApm: number; rescuedOnly: number; both: number }
   /** Dropped spans: through EVP, with their APM span stored as submitted. */
   dropped: { viaEvp: number; apmSpanStored: number }
+  /** Spans decided automatically: by the default keep (before the first agent answer) or the agent's rate. */
+  autoDecisions: { default: number; agentRate: number }
   rescued: NonNullable<LLMObsStatus['apm']>['rescued'] | undefined
   apmChunks: NonNullable<LLMObsStatus['apm']>['traces']['chunks'] | undefined
   /** Retry attempts the SDK counted (span events; the APM stream does not count its own). */
@@ -89,6 +91,8 @@ export function checkExactlyOnce(
   const kept = { viaApm: 0, rescuedOnly: 0, both: 0 }
   const dropped = { viaEvp: 0, apmSpanStored: 0 }
   let missing = 0
+  /** Root-chunk spans decided automatically: by the default (no agent rate yet) or the agent's rate. */
+  const autoDecisions = { default: 0, agentRate: 0 }
   let storedUnheard = 0
   let keptMissing = 0
   /** Kept spans stored only from requests the collector died during (the SDK never heard). */
@@ -145,14 +149,23 @@ export function checkExactlyOnce(
             'priority not the one its source set',
             `${where}: ${priority}, expected ${allowed.join(' or ')}`,
           )
-      } else if (priority !== 0 && priority !== 1) fail('auto priority not 0 or 1', `${where}: ${priority}`)
+      } else {
+        const decision = ledger.copies(span.spanId).decision
+        const expected = autoPriority(decision)
+        if (expected === undefined)
+          fail('auto decision unexplained', `${where}: ${JSON.stringify(decision, jsonSafe)}`)
+        else if (priority !== expected)
+          fail('auto priority not what the agent rate gives', `${where}: ${priority}, expected ${expected}`)
+        if (decision !== undefined && !span.late)
+          autoDecisions[decision.decisionMaker === '-1' ? 'agentRate' : 'default']++
+      }
       const keep = priority === undefined ? undefined : priority > 0
       if (keep === false) droppedSpans++
 
       const copies = stored.get(span.spanId) ?? []
       const wire = ledger.copies(span.spanId)
-      const copiesSeen = `wire copies ${JSON.stringify(wire, setsAsArrays)}`
       if (copies.length === 0) {
+        const copiesSeen = `wire copies ${JSON.stringify(wire, jsonSafe)}`
         missing++
         if (keep !== false) keptMissing++
         // The collector acknowledges only what it committed: a copy it answered 2xx for must be there.
@@ -260,6 +273,7 @@ export function checkExactlyOnce(
       bySource,
       kept,
       dropped,
+      autoDecisions,
       rescued,
       apmChunks: sdk.status.apm?.traces.chunks,
       retriedEvents: sdk.status.spans.retried,
@@ -268,6 +282,23 @@ export function checkExactlyOnce(
   }
 }
 
-function setsAsArrays(_key: string, value: unknown): unknown {
-  return value instanceof Set ? [...value] : value
+/**
+ * What an automatic decision must be, computed here independently: the rate on the chunk
+ * (`_dd.agent_psr`: 1 by default before the first agent answer, then the agent's) applied by Knuth
+ * sampling to the trace id's low 64 bits, as every Datadog tracer decides it. A kept trace names its
+ * decision maker (`_dd.p.dm` `-0` default, `-1` agent rate); a rejected one carries none.
+ */
+function autoPriority(decision: ChunkDecision | undefined): number | undefined {
+  if (decision?.agentRate === undefined) return undefined
+  const threshold = BigInt(Math.floor(decision.agentRate * 2 ** 64))
+  const keep = BigInt.asUintN(64, decision.traceIdLow * 1_111_111_111_111_111_111n) <= threshold
+  const maker = decision.decisionMaker
+  if (keep ? maker !== (decision.agentRate === 1 ? '-0' : '-1') && maker !== '-1' : maker !== undefined)
+    return undefined
+  return keep ? 1 : 0
+}
+
+function jsonSafe(_key: string, value: unknown): unknown {
+  if (value instanceof Set) return [...(value as Set<unknown>)]
+  return typeof value === 'bigint' ? value.toString() : value
 }

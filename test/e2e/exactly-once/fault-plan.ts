@@ -73,6 +73,10 @@ export class FaultPlan {
   /** APM bodies doomed, by fate (each is one request the SDK must rescue). */
   readonly doomedBodies: Record<Exclude<Fate, 'transient'>, number> = { refused: 0, doomed: 0, unheard: 0 }
   calm = false
+  /** Retries that came sooner after a `429` with `Retry-After: 1` than the header allows (ms waited). */
+  readonly earlyAfter429: number[] = []
+  /** When each body was last answered 429 by the plan. */
+  readonly #last429 = new Map<string, number>()
   #apmBodies = 0
 
   constructor(random: SeededRandom, options: FaultPlanOptions = DEFAULT_FAULT_PLAN) {
@@ -94,6 +98,10 @@ export class FaultPlan {
     const attempt = (this.#attempts.get(key) ?? 0) + 1
     this.#attempts.set(key, attempt)
     this.#channels.set(key, channel)
+    const after429 = this.#last429.get(key)
+    // A little under 1 s: the proxy stamps its answer a moment before the SDK reads it.
+    if (after429 !== undefined && Date.now() - after429 < 950) this.earlyAfter429.push(Date.now() - after429)
+    this.#last429.delete(key)
     // Drawn on first sight even when calm, so the random sequence does not depend on when calm was.
     let fate = this.#fates.get(key)
     if (fate === undefined) {
@@ -108,6 +116,7 @@ export class FaultPlan {
     if (fate === 'doomed') return { kind: 'answer', status: 503 }
     if (fate === 'unheard') return { kind: 'forward-drop-answer' }
     if (attempt > this.#options.faultyAttempts || draw >= this.#options.faultRate) return FORWARD
+    if (transient.kind === 'answer' && transient.status === 429) this.#last429.set(key, Date.now())
     return transient
   }
 

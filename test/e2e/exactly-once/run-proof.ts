@@ -54,6 +54,8 @@ export interface ProofResult extends Verdict {
   readonly bodies: ReturnType<FaultPlan['bodies']>
   readonly requests: WireLedger['totals']['requests']
   readonly warnings: readonly string[]
+  /** Retries sooner than a 429's `Retry-After` allowed (ms after the 429). */
+  readonly earlyAfter429: readonly number[]
   /** What `flush()` (waiting for everything) and then `shutdown()` returned, and status() between. */
   readonly sdk: { flush: LLMObsFlushResult; shutdown: LLMObsFlushResult; queuedAfterFlush: number }
   readonly timings: { workloadMs: number; flushMs: number; readMs: number }
@@ -132,6 +134,7 @@ export async function runProof(options: ProofOptions): Promise<ProofResult> {
       bodies: plan.bodies(),
       requests: ledger.totals.requests,
       warnings,
+      earlyAfter429: plan.earlyAfter429,
       sdk: {
         flush: results[0] as LLMObsFlushResult,
         shutdown: results[1] as LLMObsFlushResult,

@@ -23,6 +23,16 @@ export interface SpanCopies {
   readonly priorities: Set<number>
   /** The LLMObs trace ids its copies named. */
   readonly traceIds: Set<string>
+  /** How its chunk was decided, as the chunk's first span says (`_dd.p.dm`, `_dd.agent_psr`). */
+  decision: ChunkDecision | undefined
+}
+
+export interface ChunkDecision {
+  readonly priority: number
+  readonly decisionMaker: string | undefined
+  readonly agentRate: number | undefined
+  /** The APM trace id's low 64 bits (what Knuth sampling hashes). */
+  readonly traceIdLow: bigint
 }
 
 export interface LedgerTotals {
@@ -34,11 +44,18 @@ export interface LedgerTotals {
 
 type Decoded = Record<string, unknown>
 
-/** `_sampling_priority_v1` of a chunk: on its first span that has one. */
-function chunkPriority(chunk: readonly Decoded[]): number | undefined {
+/** The sampling tags of a chunk: on its first span that has a `_sampling_priority_v1`. */
+function chunkDecision(chunk: readonly Decoded[]): ChunkDecision | undefined {
   for (const span of chunk) {
-    const priority = (span.metrics as Record<string, unknown> | undefined)?._sampling_priority_v1
-    if (priority !== undefined) return Number(priority)
+    const metrics = (span.metrics ?? {}) as Record<string, unknown>
+    const meta = (span.meta ?? {}) as Record<string, string>
+    if (metrics._sampling_priority_v1 === undefined) continue
+    return {
+      priority: Number(metrics._sampling_priority_v1),
+      decisionMaker: meta['_dd.p.dm'],
+      agentRate: metrics['_dd.agent_psr'] === undefined ? undefined : Number(metrics['_dd.agent_psr']),
+      traceIdLow: BigInt(span.trace_id as bigint | number),
+    }
   }
   return undefined
 }
@@ -57,9 +74,13 @@ export class WireLedger {
     if (channelOf(request.url) !== 'traces') return
     try {
       for (const chunk of decode(request.body, { useBigInt64: true }) as Decoded[][]) {
-        const priority = chunkPriority(chunk)
-        if (priority === undefined) continue
-        for (const span of chunk) this.#entry(String(span.span_id)).priorities.add(priority)
+        const decision = chunkDecision(chunk)
+        if (decision === undefined) continue
+        for (const span of chunk) {
+          const copies = this.#entry(String(span.span_id))
+          copies.priorities.add(decision.priority)
+          copies.decision = decision
+        }
       }
     } catch (err) {
       this.errors.push(`${request.url}: ${String(err)}`)
@@ -153,6 +174,7 @@ export class WireLedger {
       heard: 0,
       priorities: new Set(),
       traceIds: new Set(),
+      decision: undefined,
     }
   }
 }
