@@ -212,6 +212,16 @@ export function checkExactlyOnce(
 
   const spans = expectedIds.size
   const storedCount = stored.size
+  if (new Set(contents.traceIds).size !== contents.traceIds.length)
+    fail(
+      'a trace listed twice by /api/traces',
+      `${contents.traceIds.length} listed in ${contents.pages} pages`,
+    )
+  if (contents.counts.traces !== contents.traceIds.length)
+    fail(
+      '/api/traces pages disagree with the store',
+      `${contents.traceIds.length} listed, ${contents.counts.traces} counted`,
+    )
   if (contents.counts.llmSpans !== storedCount)
     fail(
       'store counts disagree with the listed spans',

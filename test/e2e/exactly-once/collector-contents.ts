@@ -33,18 +33,25 @@ export interface CollectorContents {
   /** APM spans by APM trace id. */
   readonly apmTraces: ReadonlyMap<string, readonly StoredApmSpan[]>
   readonly counts: StoreCounts
+  /** Pages `/api/traces` took, and the trace ids it listed (in order, repeats kept). */
+  readonly pages: number
+  readonly traceIds: readonly string[]
 }
 
 const CONCURRENCY = 8
+/** Several pages for 1,000 traces: the cursor must neither skip nor repeat one. */
+const PAGE = 200
 
 export async function readCollector(collector: CollectorProcess): Promise<CollectorContents> {
   const traceIds: string[] = []
+  let pages = 0
   for (let cursor: string | null = null; ;) {
     const query: string = cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`
     const page = await collector.query<{ traces: Array<{ traceId: string }>; nextCursor: string | null }>(
-      `/api/traces?limit=1000${query}`,
+      `/api/traces?limit=${PAGE}${query}`,
     )
     traceIds.push(...page.traces.map((t) => t.traceId))
+    pages++
     if (page.nextCursor === null) break
     cursor = page.nextCursor
   }
@@ -70,7 +77,7 @@ export async function readCollector(collector: CollectorProcess): Promise<Collec
   })
   for (const { id, spans } of apmDetails) apmTraces.set(id, spans)
   const { counts } = await collector.query<{ counts: StoreCounts }>('/api/stats')
-  return { llmSpans, apmTraces, counts }
+  return { llmSpans, apmTraces, counts, pages, traceIds }
 }
 
 async function mapLimited<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
