@@ -21,7 +21,13 @@ import { runWorkload, type WorkloadOptions } from './workload.js'
 export const SERVICE = 'once-svc'
 export const ENV = 'e2e'
 export const AGENT_RATE = 0.5
-/** Low, so stalls cost little: a stalled request is abandoned and retried after this. */
+/**
+ * Low, so a stall costs little (the request is abandoned and retried after this), but not 300 ms:
+ * while requests retry, the APM writer batches what waits into one request (up to 8 MiB), and the
+ * collector took 400-650 ms to answer a 3.6 MB body on this 2-core machine, so at 300 ms healthy
+ * requests timed out, were stored and sent again, and the run measured its own timeouts more than
+ * the planned faults (every span was still stored once; the runs passed).
+ */
 export const REQUEST_TIMEOUT_MS = 1000
 
 /** What the run's `duringRun` hook gets: the live pieces, to break and mend. */
