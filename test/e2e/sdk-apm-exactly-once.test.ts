@@ -123,7 +123,7 @@ describe('apm-agent: every LLMObs span exactly once, whatever the connection to 
     expect((result.requests.traces?.none ?? 0) + (result.requests.evp?.none ?? 0)).toBeGreaterThan(0)
   }, 90_000)
 
-  it('a restart 3 s later outlasts the retries: what is lost is exactly what the SDK counts as failed', async () => {
+  it('a restart 3 s later outlasts the retries: every span lost is counted failed or dropped, none is stored twice', async () => {
     let crash: Crash | undefined
     const result = await runProof({
       seed: runSeed(20261206),
