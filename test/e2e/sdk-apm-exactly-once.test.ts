@@ -92,7 +92,7 @@ describe('apm-agent: every LLMObs span exactly once, whatever the connection to 
   it('10,000 spans, priorities from every source, 500/503/429/stalls/drops/lost answers: each stored once', async () => {
     const result = await runProof({
       seed: runSeed(20261204),
-      workload: { traces: 1_000, batch: 10, pauseMs: 25 },
+      workload: { traces: 1_000, batch: 10, pauseMs: 50 },
     })
     show('faults only', result)
     expectAllOnce(result, 10_000, `seed ${result.seed}`)

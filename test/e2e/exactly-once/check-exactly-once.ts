@@ -271,6 +271,14 @@ export function checkExactlyOnce(
   }
 
   const dup = ledger.duplicates()
+  // The collector's own word on its EVP intake agrees with the wire (when no copy's fate is unknown:
+  // a request the collector died during may have stored it or not).
+  const unknownCopies = [...ledger.spans.values()].some((c) => c.unknown > 0)
+  if (!unknownCopies && dup.evp !== ledger.totals.evpDuplicatesAnswered)
+    fail(
+      'EVP duplicates the collector answered differ from the wire',
+      `${ledger.totals.evpDuplicatesAnswered} answered, ${dup.evp} copies beyond the first`,
+    )
   return {
     violations: [...problems].map(([kind, examples]) => `${kind}: ${examples.join(' | ')}`),
     figures: {
