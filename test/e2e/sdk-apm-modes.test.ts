@@ -15,7 +15,13 @@ interface SpanView {
   apmSampled: boolean | null
 }
 interface ApmTraceView {
-  spans: Array<{ spanId: string; parentId: string | null; llmobs: boolean; samplingPriority: number | null }>
+  spans: Array<{
+    spanId: string
+    parentId: string | null
+    llmobs: boolean
+    samplingPriority: number | null
+    meta: Record<string, string>
+  }>
 }
 
 /** Services the collector answers an agent rate of 0 for (its agent says: drop them all). */
@@ -154,7 +160,7 @@ describe('apm-agent mode against a real collector', () => {
         'x-datadog-trace-id': '1234567890123',
         'x-datadog-parent-id': '987654321',
         'x-datadog-sampling-priority': String(priority),
-        'x-datadog-tags': '_dd.p.tid=6b03fc1900000000,_dd.p.dm=-4',
+        'x-datadog-tags': '_dd.p.tid=6b03fc1900000000,_dd.p.dm=-4,_dd.p.usr.id=dXNlcg',
       })
       let traceId = ''
       let injected: Record<string, string> = {}
@@ -172,6 +178,9 @@ describe('apm-agent mode against a real collector', () => {
         t.spans.some((s) => s.spanId !== undefined && s.parentId === '987654321'),
       )
       expect(apm.spans.filter((s) => s.samplingPriority === priority).length).toBeGreaterThanOrEqual(3)
+      // Trace tags received upstream travel on, on the chunk's first span.
+      const first = apm.spans.find((s) => s.meta['_dd.p.tid'] !== undefined)
+      expect(first?.meta['_dd.p.usr.id']).toBe('dXNlcg')
     }
   })
 

@@ -30,10 +30,12 @@ export function decideTrace(
     trace.samplingMetrics = decision.metrics
     trace.samplingMeta = decision.meta
   }
+  const upstream = trace.upstreamTags
   return {
     priority: trace.priority,
     decisionMaker: trace.decisionMaker,
     metrics: trace.samplingMetrics,
-    meta: trace.samplingMeta,
+    // Trace tags received upstream travel on every chunk's first span, as dd-trace writes them.
+    meta: upstream === undefined ? trace.samplingMeta : { ...upstream, ...trace.samplingMeta },
   }
 }

@@ -27,14 +27,22 @@ export interface LocalTrace {
   samplingMeta: Readonly<Record<string, string>> | undefined
   /** True when the priority came from upstream (incoming headers, the host tracer). */
   readonly fromUpstream: boolean
+  /** Upstream `_dd.p.*` trace tags (not `tid` / `dm`, which are written from this trace), for each chunk's first span. */
+  readonly upstreamTags: Readonly<Record<string, string>> | undefined
+}
+
+/** What a local root inherits from upstream (the snapshot's `UpstreamTrace`, kept apart to avoid an import cycle). */
+export interface UpstreamDecision {
+  readonly samplingPriority: number | undefined
+  readonly decisionMaker: string | undefined
+  readonly tags?: Readonly<Record<string, string>> | undefined
 }
 
 /** The local trace a new local root starts, inheriting an upstream decision (incoming headers) as it is. */
 export function newLocalTrace(
   rootSpanId: string,
   rootName: string,
-  upstream:
-    { readonly samplingPriority: number | undefined; readonly decisionMaker: string | undefined } | undefined,
+  upstream: UpstreamDecision | undefined,
 ): LocalTrace {
   const priority = upstream?.samplingPriority
   return {
@@ -45,7 +53,21 @@ export function newLocalTrace(
     samplingMetrics: undefined,
     samplingMeta: undefined,
     fromUpstream: priority !== undefined,
+    upstreamTags: traceTags(upstream?.tags),
   }
+}
+
+/** The `_dd.p.*` tags to carry on, minus those this process writes itself. */
+function traceTags(
+  tags: Readonly<Record<string, string>> | undefined,
+): Readonly<Record<string, string>> | undefined {
+  if (tags === undefined) return undefined
+  let kept: Record<string, string> | undefined
+  for (const key of Object.keys(tags)) {
+    if (!key.startsWith('_dd.p.') || key === '_dd.p.tid' || key === '_dd.p.dm') continue
+    ;(kept ??= {})[key] = tags[key] as string
+  }
+  return kept === undefined ? undefined : Object.freeze(kept)
 }
 
 /** Keeps or drops the whole trace by hand: the user's word wins over any automatic decision. */
