@@ -151,7 +151,6 @@ export class DatadogExporter implements Exporter {
     const spans = events.spans
     return {
       ...events,
-      mode: this.#modeNow(events.mode),
       spans: {
         ...spans,
         sent: spans.sent + (apm?.llmobsSent ?? 0),
@@ -221,10 +220,6 @@ export class DatadogExporter implements Exporter {
       },
     )
     return this.#pipeline
-  }
-
-  #modeNow(eventsMode: ExporterStats['mode']): ExporterStats['mode'] {
-    return this.#held.size > 0 && eventsMode === 'unresolved' ? 'unresolved' : eventsMode
   }
 
   #hold(record: SpanRecord): void {
