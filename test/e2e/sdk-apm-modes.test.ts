@@ -259,5 +259,9 @@ describe('apm-agent mode when the APM pipeline fails', () => {
     expect(llmobs.status().apm?.rescued.payloadFailed).toBe(3)
     const attempts = proxy.requests.filter((r) => r.url.startsWith('/v0.4/traces') && r.status === 503)
     expect(attempts.length).toBeGreaterThan(1)
+    // status() counts the APM stream's own attempts and retries.
+    const requests = llmobs.status().apm?.traces.requests
+    expect(requests?.sent).toBe(attempts.length)
+    expect(requests?.retried).toBe(attempts.length - 1)
   }, 45_000)
 })

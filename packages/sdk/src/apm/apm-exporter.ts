@@ -50,7 +50,9 @@ export interface RescueCounts {
 }
 
 export interface ApmExporterStats {
-  readonly traces: ApmTraceCounts
+  readonly traces: ApmTraceCounts & {
+    readonly requests: { readonly sent: number; readonly retried: number; readonly bytes: number }
+  }
   /** LLMObs events delivered inside APM traces (`meta_struct`). */
   readonly llmobsSent: number
   readonly rescued: Readonly<RescueCounts>
@@ -115,6 +117,8 @@ export class ApmExporter {
   #encodingImmediate: NodeJS.Immediate | undefined
   #encodedWaiters: Array<() => void> = []
   #llmobsSent = 0
+  /** HTTP exchanges of the APM stream (a request sent three times counts three, and two retries). */
+  readonly #requests = { sent: 0, retried: 0, bytes: 0 }
   readonly #rescued: RescueCounts = { sampledOut: 0, payloadFailed: 0, queueFull: 0, closed: 0 }
   readonly #headers: Readonly<Record<string, string>>
   readonly #bodies: BodyBuffers
@@ -157,7 +161,7 @@ export class ApmExporter {
 
   stats(): ApmExporterStats {
     return {
-      traces: structuredClone(this.#writer.counts),
+      traces: { ...structuredClone(this.#writer.counts), requests: { ...this.#requests } },
       llmobsSent: this.#llmobsSent,
       rescued: { ...this.#rescued },
       llmobsPending:
@@ -318,8 +322,14 @@ export class ApmExporter {
         timeoutMs: o.config.requestTimeoutMs,
         readBodyLimit: RESPONSE_BODY_LIMIT,
       },
-      { ...(o.retryPolicy !== undefined ? { policy: o.retryPolicy } : {}), signal: this.#abort.signal },
+      {
+        ...(o.retryPolicy !== undefined ? { policy: o.retryPolicy } : {}),
+        signal: this.#abort.signal,
+        onRetry: () => this.#requests.retried++,
+      },
     )
+    this.#requests.sent += outcome.attempts
+    this.#requests.bytes += body.length * outcome.attempts
     if (outcome.status === 'success') {
       this.#bodies.give(buffer)
       let spans = 0

@@ -96,6 +96,8 @@ export interface ApmStreamStats {
   readonly traces: {
     readonly chunks: StreamCounts
     readonly spans: StreamCounts
+    /** HTTP exchanges to the trace endpoint: attempts made, of which retries, and bytes sent. */
+    readonly requests: { readonly sent: number; readonly retried: number; readonly bytes: number }
   }
   /** LLMObs events sent through the LLMObs intake instead of inside their APM trace, by reason. */
   readonly rescued: {
