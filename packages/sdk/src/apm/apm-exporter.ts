@@ -9,7 +9,7 @@ import type { RetryPolicy } from '../transport/retry-policy.js'
 import { sendWithRetry } from '../transport/send-with-retry.js'
 import type { Transport } from '../transport/transport.js'
 import { BodyBuffers } from './body-buffers.js'
-import type { ChunkSampling, ProcessTags } from './apm-span.js'
+import { fitsApmSpan, type ChunkSampling, type ProcessTags } from './apm-span.js'
 import { decideTrace, type TraceSampler } from './decide-trace.js'
 import { ApmTraceWriter, type ApmTraceCounts, type ChunkItem } from './apm-trace-writer.js'
 import { TraceChunks, type TraceChunk } from './trace-chunks.js'
@@ -58,23 +58,6 @@ export interface ApmExporterStats {
   readonly rescued: Readonly<RescueCounts>
   /** LLMObs events not settled yet: held in open chunks, being encoded, queued or in flight. */
   readonly llmobsPending: number
-}
-
-const DECIMAL_ID = /^[0-9]{1,20}$/
-const HEX32 = /^[0-9a-f]{32}$/
-
-/** Whether a record has the ids and times an APM span needs. */
-function fitsApmSpan(record: SpanRecord): boolean {
-  const apmParentId = 'apmParentId' in record ? record.apmParentId : record.parentId
-  return (
-    typeof record.spanId === 'string' &&
-    DECIMAL_ID.test(record.spanId) &&
-    typeof record.apmTraceId === 'string' &&
-    HEX32.test(record.apmTraceId) &&
-    (apmParentId === undefined || (typeof apmParentId === 'string' && DECIMAL_ID.test(apmParentId))) &&
-    Number.isFinite(record.startNs) &&
-    Number.isFinite(record.durationNs)
-  )
 }
 
 /** Chunks of at most this many spans and characters of span data are encoded in the root's `end()`. */

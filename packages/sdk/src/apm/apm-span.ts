@@ -5,6 +5,7 @@ import {
   type ApmSpan,
 } from '@llmobs/protocol'
 import type { ResolvedConfig } from '../config.js'
+import { isDecimalSpanId, isHex32TraceId } from '../internal/ids.js'
 import type { SpanRecord } from '../span/span-record.js'
 
 /** A chunk's sampling, read once from its local trace when the chunk is flushed. */
@@ -67,7 +68,7 @@ export function apmSpanOf(
     if (error.stack !== undefined) meta['error.stack'] = error.stack
   }
   if (placement.submitted) meta[LLMOBS_SUBMITTED_TAG] = '1'
-  const apmParentId = 'apmParentId' in record ? record.apmParentId : record.parentId
+  const apmParentId = apmParentOf(record)
   if (apmParentId === undefined || record.localTrace?.rootSpanId === record.spanId)
     metrics['_dd.top_level'] = 1
   metrics['_dd.measured'] = 1
@@ -88,4 +89,21 @@ export function apmSpanOf(
     metrics,
   }
   return span
+}
+
+/** The APM parent of a record: `apmParentId`, or `parentId` for records built without it. */
+export function apmParentOf(record: SpanRecord): string | undefined {
+  return 'apmParentId' in record ? record.apmParentId : record.parentId
+}
+
+/** Whether a record has the ids and times an APM span needs (a processor may return anything). */
+export function fitsApmSpan(record: SpanRecord): boolean {
+  const apmParentId = apmParentOf(record)
+  return (
+    isDecimalSpanId(record.spanId) &&
+    isHex32TraceId(record.apmTraceId) &&
+    (apmParentId === undefined || isDecimalSpanId(apmParentId)) &&
+    Number.isFinite(record.startNs) &&
+    Number.isFinite(record.durationNs)
+  )
 }

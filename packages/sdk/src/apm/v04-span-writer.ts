@@ -2,7 +2,7 @@ import { hasModel, isSpanKind, MsgpackWriter, SPAN_KINDS } from '@llmobs/protoco
 import type { ResolvedConfig } from '../config.js'
 import { SDK_VERSION } from '../internal/version.js'
 import type { SpanRecord } from '../span/span-record.js'
-import type { ApmSpanPlacement, ProcessTags } from './apm-span.js'
+import { apmParentOf, fitsApmSpan, type ApmSpanPlacement, type ProcessTags } from './apm-span.js'
 import { encoded, KEY } from './v04-keys.js'
 
 /**
@@ -29,13 +29,8 @@ export function writeV04LlmobsSpan(
   if (
     !isSpanKind(kind) ||
     typeof name !== 'string' ||
-    typeof spanId !== 'string' ||
-    !DECIMAL_ID.test(spanId) ||
     typeof traceId !== 'string' ||
-    typeof apmTraceId !== 'string' ||
-    !HEX32.test(apmTraceId) ||
-    !Number.isFinite(startNs) ||
-    !Number.isFinite(durationNs) ||
+    !fitsApmSpan(record) ||
     (sessionId !== undefined && typeof sessionId !== 'string') ||
     (parentId !== undefined && typeof parentId !== 'string') ||
     hasKeys(config.tags) ||
@@ -45,9 +40,7 @@ export function writeV04LlmobsSpan(
   ) {
     return false
   }
-  const apmParentId = 'apmParentId' in record ? record.apmParentId : parentId
-  if (apmParentId !== undefined && !(typeof apmParentId === 'string' && DECIMAL_ID.test(apmParentId)))
-    return false
+  const apmParentId = apmParentOf(record)
   const constants = constantsOf(config, process, record.mlApp)
   const { sampling, first, submitted } = placement
   const keep = !submitted
@@ -316,9 +309,6 @@ const SPAN_KIND: Readonly<Record<string, Uint8Array>> = Object.fromEntries(
     }),
   ]),
 )
-
-const DECIMAL_ID = /^[0-9]{1,20}$/
-const HEX32 = /^[0-9a-f]{32}$/
 
 function validError(error: SpanRecord['error']): boolean {
   if (error === undefined) return true
