@@ -8,37 +8,13 @@ const require = createRequire(import.meta.url)
 
 export const TRACERS = {
   /** llmobs, exporting LLMObs span events through the agent's EVP proxy. */
-  async 'llmobs agent-proxy'(port, mark) {
-    // BENCH_LLMOBS_MODULE measures another build of the SDK (a path to its ESM entry) without
-    // touching the workspace's dist, e.g. a bundle of a working tree made while others edit it.
-    const { createLLMObs } = await import(process.env.BENCH_LLMOBS_MODULE ?? '@llmobs/sdk')
-    mark?.('imported')
-    const sdk = createLLMObs({
-      mlApp: 'bench',
-      service: 'bench',
-      agentUrl: `http://127.0.0.1:${port}`,
-      mode: 'agent-proxy',
-      logLevel: 'error',
-    })
-    return { sdk, flush: () => sdk.flush({ timeoutMs: 60_000 }) }
-  },
+  'llmobs agent-proxy': (port, mark) => llmobsTracer('agent-proxy', port, mark),
 
   /**
    * llmobs in `apm-agent` mode: every span also an APM span, its LLMObs event riding v0.4 traces in
    * meta_struct (dd-trace always builds APM spans for its LLMObs spans, so this is the like-for-like row).
    */
-  async 'llmobs apm-agent'(port, mark) {
-    const { createLLMObs } = await import(process.env.BENCH_LLMOBS_MODULE ?? '@llmobs/sdk')
-    mark?.('imported')
-    const sdk = createLLMObs({
-      mlApp: 'bench',
-      service: 'bench',
-      agentUrl: `http://127.0.0.1:${port}`,
-      mode: 'apm-agent',
-      logLevel: 'error',
-    })
-    return { sdk, flush: () => sdk.flush({ timeoutMs: 60_000 }) }
-  },
+  'llmobs apm-agent': (port, mark) => llmobsTracer('apm-agent', port, mark),
 
   /** The `dd-trace` package's LLM Observability SDK (it also sends the APM traces it always makes). */
   async 'dd-trace'(port, mark) {
@@ -67,4 +43,19 @@ export const TRACERS = {
       },
     }
   },
+}
+
+async function llmobsTracer(mode, port, mark) {
+  // BENCH_LLMOBS_MODULE measures another build of the SDK (a path to its ESM entry) without
+  // touching the workspace's dist, e.g. a bundle of a working tree made while others edit it.
+  const { createLLMObs } = await import(process.env.BENCH_LLMOBS_MODULE ?? '@llmobs/sdk')
+  mark?.('imported')
+  const sdk = createLLMObs({
+    mlApp: 'bench',
+    service: 'bench',
+    agentUrl: `http://127.0.0.1:${port}`,
+    mode,
+    logLevel: 'error',
+  })
+  return { sdk, flush: () => sdk.flush({ timeoutMs: 60_000 }) }
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { ApmSpan, LLMObsStruct } from '../apm.js'
 import { decodeV04Traces } from './decode-v04.js'
 import { decodeV05Traces } from './decode-v05.js'
-import { encodeV04Span, encodeV04Traces, v04TracesBody } from './encode-v04.js'
+import { encodeV04Traces } from './encode-v04.js'
 import { encodeV05Traces } from './encode-v05.js'
 
 // The demo trace's root and chat spans as dd-trace 5.132.0 sent them (REF-v04-traces.demo), ids at
@@ -123,20 +123,5 @@ describe('encodeV05Traces', () => {
 
   it('refuses a span that carries meta_struct: LLM data rides v0.4 only', () => {
     expect(() => encodeV05Traces([[chat]])).toThrow(/meta_struct, which v0\.5 cannot hold: use v0\.4/)
-  })
-})
-
-describe('encodeV04Span and v04TracesBody', () => {
-  it('assemble the same bytes encodeV04Traces writes, for every array header size', () => {
-    for (const size of [1, 15, 16, 70_000]) {
-      const chunk = Array.from({ length: size }, (_, i) => ({ ...root, span_id: BigInt(i + 1) }))
-      const whole = encodeV04Traces([chunk, [chat]])
-      const assembled = v04TracesBody([chunk.map(encodeV04Span), [encodeV04Span(chat)]])
-      expect(Buffer.from(assembled).equals(Buffer.from(whole))).toBe(true)
-    }
-  })
-
-  it('writes an empty body as an empty array', () => {
-    expect(Array.from(v04TracesBody([]))).toEqual([0x90])
   })
 })

@@ -18,62 +18,9 @@ export function encodeV04Traces(traces: ApmTraces): Uint8Array {
   return encoder.encode(traces.map((chunk) => chunk.map(spanMap)))
 }
 
-/**
- * One span map, encoded alone, for writers that encode spans as they finish and assemble bodies
- * later with {@link v04TracesBody}; the same bytes `encodeV04Traces` writes for it.
- */
-export function encodeV04Span(span: ApmSpan): Uint8Array {
-  encoder ??= new Encoder({ useBigInt64: true, ignoreUndefined: true })
-  return encoder.encode(spanMap(span))
-}
-
-/**
- * A `/v0.4/traces` body from spans encoded one by one (`encodeV04Span`): an array of chunks, each an
- * array of those bytes. Copies each span once; no re-encoding.
- *
- * @example
- * const body = v04TracesBody([[encodeV04Span(root), encodeV04Span(child)]])
- */
-export function v04TracesBody(chunks: readonly (readonly Uint8Array[])[]): Uint8Array {
-  let size = arrayHeaderSize(chunks.length)
-  for (const chunk of chunks) {
-    size += arrayHeaderSize(chunk.length)
-    for (const span of chunk) size += span.length
-  }
-  const body = new Uint8Array(size)
-  let at = writeArrayHeader(body, 0, chunks.length)
-  for (const chunk of chunks) {
-    at = writeArrayHeader(body, at, chunk.length)
-    for (const span of chunk) {
-      body.set(span, at)
-      at += span.length
-    }
-  }
-  return body
-}
-
 /** Bytes of a msgpack array header for `n` elements: fixarray, array 16 or array 32. */
 export function arrayHeaderSize(n: number): number {
   return n < 16 ? 1 : n < 0x10000 ? 3 : 5
-}
-
-function writeArrayHeader(out: Uint8Array, at: number, n: number): number {
-  if (n < 16) {
-    out[at] = 0x90 | n
-    return at + 1
-  }
-  if (n < 0x10000) {
-    out[at] = 0xdc
-    out[at + 1] = n >>> 8
-    out[at + 2] = n & 0xff
-    return at + 3
-  }
-  out[at] = 0xdd
-  out[at + 1] = n >>> 24
-  out[at + 2] = (n >>> 16) & 0xff
-  out[at + 3] = (n >>> 8) & 0xff
-  out[at + 4] = n & 0xff
-  return at + 5
 }
 
 // Made on first use, not at import: a module-level `new Encoder()` is a side effect the bundler keeps,
